@@ -1,0 +1,1 @@
+"""Presence: the platform-neutral core."""
