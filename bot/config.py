@@ -1,0 +1,415 @@
+"""The TOML config file (PRESENCE_CONFIG): customers, channels, staff, experts,
+topics, SLA policies, the support calendar.
+
+Parsed strictly: an unknown key or a wrong type is a one-line ConfigError that
+names it, because a typo in a config silently ignored is an SLA silently missed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.durations import parse_duration
+from bot.errors import ConfigError
+from bot.refs import parse_qualified
+
+DEFAULT_ESCALATION = ("assignee", "backup", "lead", "triage")
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+@dataclass(frozen=True)
+class SupportConfig:
+    timezone: str = "UTC"
+    hours: str = "Mon-Fri 09:00-17:00"
+    country: str | None = None
+    triage_channel: str | None = None
+    leads: tuple[str, ...] = ()
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class CustomerConfig:
+    name: str
+    tier: str = "standard"
+    owner: str | None = None
+    channels: tuple[str, ...] = ()
+    timezone: str | None = None
+    language: str | None = None
+    triage: bool = True  # post a triage card for every question of this customer
+
+
+@dataclass(frozen=True)
+class ExpertConfig:
+    user: str
+    name: str | None = None
+    topics: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+    timezone: str | None = None
+    hours: str | None = None
+    country: str | None = None
+    days_off: tuple[date, ...] = ()
+    capacity: int = 5
+    backup: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonConfig:
+    """Overrides who someone is, and links one person's identities across platforms."""
+
+    user: str
+    role: str | None = None  # "staff" | "customer"
+    name: str | None = None
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    name: str
+    keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlaConfig:
+    tier: str = "*"
+    priority: str | None = None
+    calendar: str = "business"  # "business" | "24/7"
+    first_response: timedelta = timedelta(hours=4)
+    next_response: timedelta | None = None
+    resolution: timedelta | None = None
+    warn_at: float = 0.75
+    escalation: tuple[str, ...] = DEFAULT_ESCALATION
+
+
+@dataclass(frozen=True)
+class DiscordConfig:
+    staff_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReactionConfig:
+    take: str = "eyes"
+    resolve: str = "white_check_mark"
+    question: str = "ticket"
+
+
+@dataclass(frozen=True)
+class DetectionConfig:
+    sensitivity: str = "balanced"  # a preset name or a number in [0, 1]
+
+
+@dataclass(frozen=True)
+class PresenceConfig:
+    support: SupportConfig = field(default_factory=SupportConfig)
+    customers: tuple[CustomerConfig, ...] = ()
+    experts: tuple[ExpertConfig, ...] = ()
+    people: tuple[PersonConfig, ...] = ()
+    topics: tuple[TopicConfig, ...] = ()
+    sla: tuple[SlaConfig, ...] = ()
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
+    reactions: ReactionConfig = field(default_factory=ReactionConfig)
+    detection: DetectionConfig = field(default_factory=DetectionConfig)
+
+    def customer_for_channel(self, qualified_channel: str) -> CustomerConfig | None:
+        for customer in self.customers:
+            if qualified_channel in customer.channels:
+                return customer
+        return None
+
+    def sla_for(self, tier: str, priority: str) -> SlaConfig:
+        """The most specific policy: tier+priority, then tier, then '*', then a default."""
+        best: SlaConfig | None = None
+        best_rank = -1
+        for policy in self.sla:
+            if policy.tier not in (tier, "*"):
+                continue
+            if policy.priority not in (None, priority):
+                continue
+            rank = (2 if policy.tier == tier else 0) + (1 if policy.priority else 0)
+            if rank > best_rank:
+                best, best_rank = policy, rank
+        return best or SlaConfig()
+
+
+class _Table:
+    """Reads one TOML table, remembering which keys were used, so leftovers can be
+    reported by name."""
+
+    def __init__(self, data: Any, where: str):
+        if not isinstance(data, dict):
+            raise ConfigError(f"config: {where} must be a table")
+        self.data: dict[str, Any] = data
+        self.where = where
+        self.used: set[str] = set()
+
+    def _get(self, key: str) -> Any:
+        self.used.add(key)
+        return self.data.get(key)
+
+    def text(self, key: str, default: str | None = None, *, required: bool = False) -> Any:
+        value = self._get(key)
+        if value is None:
+            if required:
+                raise ConfigError(f"config: {self.where} needs '{key}'")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"config: {self.where}.{key} must be a non-empty string")
+        return value.strip()
+
+    def texts(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        value = self._get(key)
+        if value is None:
+            return default
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"config: {self.where}.{key} must be a list of strings")
+        return tuple(v.strip() for v in value)
+
+    def integer(self, key: str, default: int) -> int:
+        value = self._get(key)
+        if value is None:
+            return default
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"config: {self.where}.{key} must be a whole number >= 0")
+        return value
+
+    def number(self, key: str, default: float) -> float:
+        value = self._get(key)
+        if value is None:
+            return default
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ConfigError(f"config: {self.where}.{key} must be a number")
+        return float(value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise ConfigError(f"config: {self.where}.{key} must be true or false")
+        return value
+
+    def duration(self, key: str, default: timedelta | None) -> timedelta | None:
+        value = self.text(key)
+        if value is None:
+            return default
+        return parse_duration(value, what=f"config: {self.where}.{key}")
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            names = ", ".join(f"{self.where}.{k}" for k in unknown)
+            raise ConfigError(f"config: unknown key(s) {names}")
+
+
+def _tz(name: str | None, where: str) -> str | None:
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"config: {where} names an unknown time zone {name!r}") from None
+    return name
+
+
+def _id(value: str | None, where: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        parse_qualified(value)
+    except ValueError as e:
+        raise ConfigError(f"config: {where}: {e}") from None
+    return value
+
+
+def _ids(values: tuple[str, ...], where: str) -> tuple[str, ...]:
+    for v in values:
+        _id(v, where)
+    return values
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ConfigError(f"config: [[{key}]] must be an array of tables")
+    return value
+
+
+def parse_config(data: dict[str, Any]) -> PresenceConfig:
+    top = _Table(data, "config")
+    support = _support(top)
+    customers = tuple(_customer(t, i) for i, t in enumerate(_list(data, "customers")))
+    experts = tuple(_expert(t, i) for i, t in enumerate(_list(data, "experts")))
+    people = tuple(_person(t, i) for i, t in enumerate(_list(data, "people")))
+    topics = tuple(_topic(t, i) for i, t in enumerate(_list(data, "topics")))
+    sla = tuple(_sla(t, i) for i, t in enumerate(_list(data, "sla")))
+    for key in ("customers", "experts", "people", "topics", "sla"):
+        top.used.add(key)
+    discord = _Table(data.get("discord", {}), "discord")
+    top.used.add("discord")
+    discord_cfg = DiscordConfig(staff_roles=discord.texts("staff_roles"))
+    discord.done()
+    reactions = _Table(data.get("reactions", {}), "reactions")
+    top.used.add("reactions")
+    reactions_cfg = ReactionConfig(
+        take=reactions.text("take", "eyes"),
+        resolve=reactions.text("resolve", "white_check_mark"),
+        question=reactions.text("question", "ticket"),
+    )
+    reactions.done()
+    detection = _Table(data.get("detection", {}), "detection")
+    top.used.add("detection")
+    detection_cfg = DetectionConfig(sensitivity=detection.text("sensitivity", "balanced"))
+    detection.done()
+    top.done()
+    names = [c.name.casefold() for c in customers]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ConfigError(f"config: customer name(s) declared twice: {', '.join(dup)}")
+    return PresenceConfig(
+        support=support,
+        customers=customers,
+        experts=experts,
+        people=people,
+        topics=topics,
+        sla=sla,
+        discord=discord_cfg,
+        reactions=reactions_cfg,
+        detection=detection_cfg,
+    )
+
+
+def _support(top: _Table) -> SupportConfig:
+    top.used.add("support")
+    t = _Table(top.data.get("support", {}), "support")
+    cfg = SupportConfig(
+        timezone=_tz(t.text("timezone", "UTC"), "support.timezone") or "UTC",
+        hours=t.text("hours", "Mon-Fri 09:00-17:00"),
+        country=t.text("country"),
+        triage_channel=_id(t.text("triage_channel"), "support.triage_channel"),
+        leads=_ids(t.texts("leads"), "support.leads"),
+        language=t.text("language", "en"),
+    )
+    t.done()
+    return cfg
+
+
+def _customer(raw: Any, i: int) -> CustomerConfig:
+    t = _Table(raw, f"customers[{i}]")
+    cfg = CustomerConfig(
+        name=t.text("name", required=True),
+        tier=t.text("tier", "standard"),
+        owner=_id(t.text("owner"), f"customers[{i}].owner"),
+        channels=_ids(t.texts("channels"), f"customers[{i}].channels"),
+        timezone=_tz(t.text("timezone"), f"customers[{i}].timezone"),
+        language=t.text("language"),
+        triage=t.flag("triage", True),
+    )
+    t.done()
+    return cfg
+
+
+def _expert(raw: Any, i: int) -> ExpertConfig:
+    t = _Table(raw, f"experts[{i}]")
+    days: list[date] = []
+    for d in t.texts("days_off"):
+        try:
+            days.append(date.fromisoformat(d))
+        except ValueError:
+            raise ConfigError(f"config: experts[{i}].days_off has a bad date {d!r}") from None
+    cfg = ExpertConfig(
+        user=_id(t.text("user", required=True), f"experts[{i}].user") or "",
+        name=t.text("name"),
+        topics=t.texts("topics"),
+        languages=t.texts("languages", ("en",)),
+        timezone=_tz(t.text("timezone"), f"experts[{i}].timezone"),
+        hours=t.text("hours"),
+        country=t.text("country"),
+        days_off=tuple(days),
+        capacity=t.integer("capacity", 5),
+        backup=_id(t.text("backup"), f"experts[{i}].backup"),
+    )
+    t.done()
+    return cfg
+
+
+def _person(raw: Any, i: int) -> PersonConfig:
+    t = _Table(raw, f"people[{i}]")
+    role = t.text("role")
+    if role not in (None, "staff", "customer"):
+        raise ConfigError(f"config: people[{i}].role must be 'staff' or 'customer'")
+    cfg = PersonConfig(
+        user=_id(t.text("user", required=True), f"people[{i}].user") or "",
+        role=role,
+        name=t.text("name"),
+        also=_ids(t.texts("also"), f"people[{i}].also"),
+    )
+    t.done()
+    return cfg
+
+
+def _topic(raw: Any, i: int) -> TopicConfig:
+    t = _Table(raw, f"topics[{i}]")
+    cfg = TopicConfig(
+        name=t.text("name", required=True),
+        keywords=t.texts("keywords"),
+        examples=t.texts("examples"),
+    )
+    t.done()
+    return cfg
+
+
+def _sla(raw: Any, i: int) -> SlaConfig:
+    where = f"sla[{i}]"
+    t = _Table(raw, where)
+    calendar = t.text("calendar", "business")
+    if calendar not in ("business", "24/7"):
+        raise ConfigError(f"config: {where}.calendar must be 'business' or '24/7'")
+    priority = t.text("priority")
+    if priority is not None and priority not in PRIORITIES:
+        raise ConfigError(f"config: {where}.priority must be one of {', '.join(PRIORITIES)}")
+    warn_at = t.number("warn_at", 0.75)
+    if not 0 < warn_at < 1:
+        raise ConfigError(f"config: {where}.warn_at must be between 0 and 1")
+    steps = t.texts("escalation", DEFAULT_ESCALATION)
+    for step in steps:
+        if step not in DEFAULT_ESCALATION:
+            raise ConfigError(
+                f"config: {where}.escalation step {step!r} is not one of "
+                + ", ".join(DEFAULT_ESCALATION)
+            )
+    cfg = SlaConfig(
+        tier=t.text("tier", "*"),
+        priority=priority,
+        calendar=calendar,
+        first_response=t.duration("first_response", timedelta(hours=4)) or timedelta(hours=4),
+        next_response=t.duration("next_response", None),
+        resolution=t.duration("resolution", None),
+        warn_at=warn_at,
+        escalation=steps,
+    )
+    t.done()
+    return cfg
+
+
+def load_config(path: Path | None) -> PresenceConfig:
+    """The config at `path`; an empty config when no file is configured."""
+    if path is None:
+        return PresenceConfig()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except OSError as e:
+        raise ConfigError(f"config file {path} cannot be read: {e.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"config file {path} is not valid TOML: {e}") from None
+    return parse_config(data)
