@@ -110,7 +110,7 @@ def test_adding_days_is_span_based_and_fast() -> None:
     start = hel(2025, 1, 2, 8)
     # 48 business hours of 9 h days; Monday 6 January is Epiphany.
     assert cal.add(start, timedelta(days=2)) == hel(2025, 1, 10, 11)
-    assert cal.add(start, timedelta(hours=18)) == hel(2025, 1, 7, 17)
+    assert cal.add(start, timedelta(hours=27)) == hel(2025, 1, 7, 17)
     # A year of business time returns quickly (per span, not per minute).
     far = cal.add(start, timedelta(hours=9 * 240))
     assert cal.elapsed(start, far) == timedelta(hours=9 * 240)
