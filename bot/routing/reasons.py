@@ -1,0 +1,55 @@
+"""The words a person reads next to an assignment: why this expert, and are they free."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.calendar import FOREVER
+from bot.routing.model import ExpertProfile
+
+
+def _place(timezone: str) -> str:
+    return timezone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _clock(at: datetime, expert: ExpertProfile, now: datetime) -> str:
+    local = at.astimezone(expert.calendar.zone)
+    today = now.astimezone(expert.calendar.zone).date()
+    when = local.strftime("%H:%M")
+    if local.date() != today:
+        when = (
+            local.strftime("%a %H:%M")
+            if local - now < timedelta(days=6)
+            else local.strftime("%d %b %H:%M")
+        )
+    return f"{when} {_place(expert.calendar.timezone)}"
+
+
+def duty(expert: ExpertProfile, now: datetime) -> tuple[bool, str]:
+    """(on duty, words) for `expert` at `now`."""
+    cal = expert.calendar
+    if expert.away:
+        return False, "away"
+    until = cal.open_until(now)
+    if until is not None:
+        if until == FOREVER:
+            return True, "on duty around the clock"
+        return True, f"on duty until {_clock(until, expert, now)}"
+    day = now.astimezone(cal.zone).date()
+    back = f"back {_clock(cal.next_open(now), expert, now)}"
+    if day in cal.days_off:
+        return False, f"day off; {back}"
+    holiday = cal.holiday_name(day)
+    if holiday and cal.hours.days[day.weekday()]:
+        return False, f"public holiday ({holiday}); {back}"
+    return False, f"off duty; {back}"
+
+
+def load(open_now: int, capacity: int) -> str:
+    if open_now >= capacity:
+        return f"at capacity: {open_now} open of {capacity}"
+    return f"{open_now} open of {capacity}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
