@@ -32,6 +32,7 @@ class ArchivedQuestion:
     text: str
     tags: tuple[str, ...]
     answerers: tuple[str, ...]
+    raw_id: str | int = ""  # as given, echoed back unchanged
 
 
 def _time(value: Any, where: str) -> datetime:
@@ -47,6 +48,9 @@ def _time(value: Any, where: str) -> datetime:
 def parse_question(raw: Any, where: str) -> ArchivedQuestion:
     if not isinstance(raw, dict) or "id" not in raw or "created" not in raw:
         raise UsageError(f"{where}: expected an object with 'id' and 'created'")
+    raw_id = raw["id"]
+    if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
+        raise UsageError(f"{where}: 'id' must be a string or a number")
     answers = raw.get("answers") or []
     tags = raw.get("tags") or []
     if not isinstance(answers, list) or not isinstance(tags, list):
@@ -65,6 +69,7 @@ def parse_question(raw: Any, where: str) -> ArchivedQuestion:
         text=f"{title}\n{title}\n{body}",
         tags=tuple(str(t) for t in tags),
         answerers=tuple(dict.fromkeys(answerers)),
+        raw_id=raw_id,
     )
 
 
