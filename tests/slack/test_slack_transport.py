@@ -1,0 +1,102 @@
+"""Both transports, real bolt over real sockets: persist then ack, redeliveries,
+signatures."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.events import CommandInvoked, MessagePosted
+from integrations.slack.adapter import SlackAdapter
+from tests.fakes.slack_server import FakeSlack
+from tests.slack.support import CUSTOMER, SHARED, STAFF, RecordingSink, Wire
+
+
+async def test_customer_message_is_stored_then_acked(
+    fake: FakeSlack, wire: Wire, sink: RecordingSink
+) -> None:
+    envelope = fake.message_event(SHARED, CUSTOMER, "How do I rotate my API key?")
+    assert await wire.event(envelope)
+    [event] = sink.events
+    assert isinstance(event, MessagePosted)
+    assert event.event_key == f"slack:{envelope['event_id']}"
+    assert event.text == "How do I rotate my API key?"
+    assert event.author.is_staff is False
+    assert event.author.name == "Casey Customer"
+    assert event.channel.id == SHARED
+
+
+async def test_redelivery_is_acked_and_changes_nothing(
+    fake: FakeSlack, wire: Wire, sink: RecordingSink
+) -> None:
+    envelope = fake.message_event(SHARED, CUSTOMER, "Is the export API down?")
+    assert await wire.event(envelope)
+    assert await wire.event(envelope, retry=1)
+    assert await wire.event(envelope, retry=2)
+    assert sink.seen == 3
+    assert len(sink.events) == 1
+
+
+async def test_nothing_is_acked_that_is_not_stored(
+    fake: FakeSlack, wire: Wire, sink: RecordingSink
+) -> None:
+    sink.failures = 1
+    envelope = fake.message_event(SHARED, CUSTOMER, "anyone there?")
+    assert not await wire.event(envelope)
+    assert sink.events == []
+    # Slack delivers it again; now the database is back.
+    assert await wire.event(envelope, retry=1)
+    assert len(sink.events) == 1
+
+
+async def test_staff_member_is_staff(fake: FakeSlack, wire: Wire, sink: RecordingSink) -> None:
+    assert await wire.event(fake.message_event(SHARED, STAFF, "on it"))
+    assert sink.events[0].author.is_staff is True  # type: ignore[union-attr]
+
+
+async def test_bot_and_system_messages_are_not_stored(
+    fake: FakeSlack, wire: Wire, sink: RecordingSink
+) -> None:
+    bot = fake.message_event(SHARED, CUSTOMER, "build passed")
+    bot["event"]["bot_id"] = "B0OTHER"
+    bot["event"]["subtype"] = "bot_message"
+    join = fake.message_event(SHARED, CUSTOMER, "<@U0CUST001> has joined the channel")
+    join["event"]["subtype"] = "channel_join"
+    assert await wire.event(bot)
+    assert await wire.event(join)
+    assert sink.events == []
+
+
+async def test_slash_command_becomes_a_command(
+    fake: FakeSlack, wire: Wire, sink: RecordingSink
+) -> None:
+    form = fake.command(STAFF, "assign 12 <@U0EXPERT01|erin>", channel=SHARED)
+    assert await wire.command(form)
+    assert await wire.command(form)  # a Socket Mode redelivery of the same trigger
+    [cmd] = sink.events
+    assert isinstance(cmd, CommandInvoked)
+    assert cmd.name == "presence"
+    assert cmd.text == "assign 12 <@U0EXPERT01>"
+    assert cmd.reply_handle == form["response_url"]
+    assert cmd.author.is_staff is True
+
+
+@pytest.mark.parametrize("mode", ["http"])  # Socket Mode has no signatures
+async def test_forged_and_stale_requests_get_401_and_are_not_stored(
+    fake: FakeSlack, adapter: SlackAdapter, sink: RecordingSink
+) -> None:
+    url = adapter.ready_info()["slack_http_url"]
+    envelope = fake.message_event(SHARED, CUSTOMER, "<!channel> free money")
+    status, _ = await fake.deliver_event(url, envelope, forge=True)
+    assert status == 401
+    status, _ = await fake.deliver_event(url, envelope, stale=True)
+    assert status == 401
+    assert sink.seen == 0
+
+
+async def test_http_port_zero_reports_the_url(adapter: SlackAdapter, mode: str) -> None:
+    info = adapter.ready_info()
+    assert info["slack_mode"] == mode
+    if mode == "http":
+        url = info["slack_http_url"]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/slack/events")
+        assert not url.startswith("http://127.0.0.1:0/")
