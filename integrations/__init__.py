@@ -1,0 +1,1 @@
+"""One sub-package per surface: local (in-process), slack, discord."""

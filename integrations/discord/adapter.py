@@ -1,0 +1,372 @@
+"""The Discord adapter: wires discord.py's client to the sink and implements the
+port's verbs over discord.py's own HTTP client (one session, its rate limiter).
+
+discord.py keeps its REST base and gateway URL as class attributes; Presence runs
+at most one Discord connection per process, so `start` points them at
+DISCORD_API_URL / DISCORD_GATEWAY_URL (a fake server in tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from typing import Any
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.config import PresenceConfig
+from bot.outgoing import Destination, OutgoingMessage
+from bot.ports import EventSink, Member, SendError
+from bot.refs import MessageRef, UserRef, parse_qualified
+from integrations.discord import commands, errors, render, translate
+from integrations.discord.listeners import Listeners
+from integrations.discord.options import DiscordOptions
+from integrations.discord.permissions import intents
+
+log = logging.getLogger("presence.discord")
+
+P = "discord"
+EPHEMERAL = 64
+CACHE_SIZE = 10_000
+START_TIMEOUT = 60.0
+
+
+class _Lru(OrderedDict[str, str]):
+    def remember(self, key: str, value: str) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > CACHE_SIZE:
+            self.popitem(last=False)
+
+
+def point_library_at(api_url: str, gateway_url: str) -> None:
+    Route.BASE = api_url.rstrip("/")
+    if gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def make_client(s: DiscordOptions) -> discord.Client:
+    options: dict[str, Any] = {
+        "intents": intents(),
+        "max_ratelimit_timeout": s.max_ratelimit_timeout,
+        "guild_ready_timeout": s.guild_ready_timeout,
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "chunk_guilds_at_startup": False,
+    }
+    if s.shard_count is not None:
+        if s.shard_ids:
+            options["shard_ids"] = list(s.shard_ids)
+        return discord.AutoShardedClient(shard_count=s.shard_count, **options)
+    return discord.Client(**options)
+
+
+class DiscordAdapter:
+    name = "discord"
+
+    def __init__(self, settings: DiscordOptions, sink: EventSink, config: PresenceConfig):
+        self._s = settings
+        self._config = config
+        self.client = make_client(settings)
+        self.listeners = Listeners(self.client, sink, config)
+        self._ready = asyncio.Event()
+        self._runner: asyncio.Task[None] | None = None
+        self._dm_channels = _Lru()  # user id -> DM channel id
+        self._threads = _Lru()  # root message id -> thread id
+        self._guild_of = _Lru()  # channel id -> guild id
+        self._warned_forbidden: set[str] = set()
+
+    # -- lifecycle -------------------------------------------------------------------
+    async def start(self) -> None:
+        point_library_at(self._s.api_url, self._s.gateway_url)
+        self.listeners.attach()
+        self.client.on_ready = self._on_ready  # type: ignore[attr-defined]
+        await self.client.login(self._s.token)
+        self._runner = asyncio.create_task(self.client.connect(reconnect=True))
+        ready = asyncio.create_task(self._ready.wait())
+        done, _ = await asyncio.wait(
+            {ready, self._runner}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready not in done:
+            ready.cancel()
+            if self._runner in done and self._runner.exception() is not None:
+                raise SendError(
+                    f"Discord connection failed: {self._runner.exception()}", retryable=False
+                )
+            raise SendError("Discord did not become ready in time", retryable=True)
+        if self._s.register_commands:
+            await self._register_commands()
+
+    async def _on_ready(self) -> None:
+        self._ready.set()
+
+    async def _register_commands(self) -> None:
+        app_id = self.client.application_id or self._s.application_id
+        route = Route("PUT", "/applications/{application_id}/commands", application_id=app_id)
+        try:
+            await self.client.http.request(route, json=commands.definition())
+        except discord.HTTPException as e:
+            log.warning("discord: could not register /presence commands: %s", e)
+
+    async def stop(self) -> None:
+        await self.listeners.drain(within=10.0)
+        await self.client.close()
+        if self._runner is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(self._runner, timeout=10.0)
+
+    def ready_info(self) -> dict[str, Any]:
+        user = self.client.user
+        shard_ids = list(self._s.shard_ids) or (
+            list(range(self._s.shard_count)) if self._s.shard_count else []
+        )
+        return {
+            "discord_user_id": str(user.id) if user else None,
+            "discord_guilds": len(self.client.guilds),
+            "discord_shards": shard_ids,
+        }
+
+    # -- sending -----------------------------------------------------------------------
+    async def send(
+        self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
+    ) -> MessageRef:
+        link_url = await self.permalink(msg.link) if msg.link is not None else None
+        payloads = render.render(msg, link_url=link_url)
+        if to.kind == "reply":
+            return await self._reply(to, payloads)
+        post_to, ref_channel, thread_id = await self._target(to, msg)
+        first: dict[str, Any] | None = None
+        for i, payload in enumerate(payloads):
+            if idempotency_key:
+                payload["nonce"] = render.nonce(idempotency_key, i)
+                payload["enforce_nonce"] = True
+            data = await self._post(post_to, payload)
+            first = first or data
+        assert first is not None
+        return MessageRef(P, ref_channel, str(first["id"]), thread_id)
+
+    async def _post(self, channel_id: str, payload: dict[str, Any]) -> Any:
+        route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
+        try:
+            return await self.client.http.request(route, json=payload)
+        except discord.Forbidden as e:
+            await self._note_forbidden(channel_id, e)
+            raise errors.to_send_error(e, f"post to channel {channel_id}") from e
+        except (TimeoutError, discord.DiscordException, OSError) as e:
+            raise errors.to_send_error(e, f"post to channel {channel_id}") from e
+
+    async def _target(self, to: Destination, msg: OutgoingMessage) -> tuple[str, str, str | None]:
+        """(channel to post in, channel for the returned ref, thread id)."""
+        if to.kind in ("dm", "ephemeral"):
+            # Discord has no ephemeral messages outside interactions: a DM it is.
+            if not to.user_id:
+                raise SendError(f"{to.kind} destination without a user", retryable=False)
+            dm = await self._dm_channel(to.user_id)
+            return dm, dm, None
+        if not to.channel_id:
+            raise SendError(f"{to.kind} destination without a channel", retryable=False)
+        if to.kind == "thread" and to.thread_id and to.thread_id != to.channel_id:
+            thread = await self._ensure_thread(to.channel_id, to.thread_id, msg)
+            return thread, to.channel_id, thread
+        channel = self.client.get_channel(int(to.channel_id))
+        if isinstance(channel, discord.Thread):
+            return to.channel_id, str(channel.parent_id), to.channel_id
+        return to.channel_id, to.channel_id, None
+
+    async def _dm_channel(self, user_id: str) -> str:
+        known = self._dm_channels.get(user_id)
+        if known:
+            return known
+        try:
+            data = await self.client.http.start_private_message(int(user_id))
+        except (TimeoutError, discord.DiscordException, OSError) as e:
+            raise errors.to_send_error(e, f"open a DM with user {user_id}") from e
+        self._dm_channels.remember(user_id, str(data["id"]))
+        return str(data["id"])
+
+    async def _ensure_thread(self, parent: str, root: str, msg: OutgoingMessage) -> str:
+        """The thread for `root`: an existing thread, or one opened from the message.
+
+        A thread opened from a message has the message's id, so after a restart
+        (cache empty) Discord's "already created" answer tells us where it is."""
+        known = self._threads.get(root)
+        if known:
+            return known
+        if isinstance(self.client.get_channel(int(root)), discord.Thread):
+            return root
+        route = Route(
+            "POST",
+            "/channels/{channel_id}/messages/{message_id}/threads",
+            channel_id=parent,
+            message_id=root,
+        )
+        body = {"name": self._thread_name(root, msg), "auto_archive_duration": 1440}
+        try:
+            data = await self.client.http.request(route, json=body)
+            thread = str(data["id"])
+        except discord.HTTPException as e:
+            # 160004: opened before (by us or someone); 10008: `root` is itself a
+            # thread without a parent message (a forum post, say). Either way the
+            # thread's id is `root`.
+            if errors.code_of(e) not in (errors.THREAD_ALREADY_CREATED, errors.UNKNOWN_MESSAGE):
+                if isinstance(e, discord.Forbidden):
+                    await self._note_forbidden(parent, e)
+                raise errors.to_send_error(e, f"open a thread in channel {parent}") from e
+            thread = root
+        except (TimeoutError, discord.DiscordException, OSError) as e:
+            raise errors.to_send_error(e, f"open a thread in channel {parent}") from e
+        self._threads.remember(root, thread)
+        return thread
+
+    def _thread_name(self, root: str, msg: OutgoingMessage) -> str:
+        cached = discord.utils.get(self.client.cached_messages, id=int(root))
+        text = cached.content if cached is not None else ""
+        first_line = text.strip().split("\n", 1)[0].strip()
+        name = first_line or msg.title or "Question"
+        return name if len(name) <= 90 else name[:89] + "\u2026"
+
+    async def _reply(self, to: Destination, payloads: list[dict[str, Any]]) -> MessageRef:
+        try:
+            app_id, token = translate.parse_reply_handle(to.handle or "")
+        except ValueError:
+            raise SendError("reply without a valid interaction handle", retryable=False) from None
+        route = Route(
+            "POST", "/webhooks/{webhook_id}/{webhook_token}", webhook_id=app_id, webhook_token=token
+        )
+        first: dict[str, Any] | None = None
+        try:
+            for payload in payloads:
+                if to.private_reply:
+                    payload["flags"] = EPHEMERAL
+                data = await self.client.http.request(route, json=payload, params={"wait": "true"})
+                first = first or data
+        except (discord.NotFound, discord.HTTPException) as e:
+            if not isinstance(e, discord.NotFound) and e.status != 401:
+                raise errors.to_send_error(e, "answer an interaction") from e
+            # The interaction token lives 15 minutes; after that answer by DM
+            # (private) or in the channel (public) rather than not at all.
+            fallback = (
+                Destination.dm(UserRef(P, to.user_id or ""))
+                if to.private_reply or not to.channel_id
+                else Destination.channel(P, to.channel_id)
+            )
+            return await self._send_payloads(fallback, payloads)
+        except (TimeoutError, discord.DiscordException, OSError) as e:
+            raise errors.to_send_error(e, "answer an interaction") from e
+        assert first is not None
+        return MessageRef(P, to.channel_id or str(first.get("channel_id", "")), str(first["id"]))
+
+    async def _send_payloads(self, to: Destination, payloads: list[dict[str, Any]]) -> MessageRef:
+        post_to, ref_channel, thread_id = await self._target(to, OutgoingMessage(text=""))
+        first: Any = None
+        for payload in payloads:
+            payload.pop("flags", None)
+            data = await self._post(post_to, payload)
+            first = first or data
+        return MessageRef(P, ref_channel, str(first["id"]), thread_id)
+
+    async def _note_forbidden(self, channel_id: str, e: discord.HTTPException) -> None:
+        """Say once per channel, in the log and to the admin, what permission is missing."""
+        if channel_id in self._warned_forbidden:
+            return
+        self._warned_forbidden.add(channel_id)
+        log.error(
+            "discord: missing permissions in channel %s (code %s); Presence needs View Channel, "
+            "Send Messages, Send Messages in Threads, Create Public Threads, Embed Links, "
+            "Add Reactions and Read Message History there",
+            channel_id,
+            errors.code_of(e),
+        )
+        triage = self._config.support.triage_channel
+        if not triage or parse_qualified(triage)[0] != P:
+            return
+        triage_id = parse_qualified(triage)[1]
+        if triage_id == channel_id:
+            return
+        note = (
+            f"Presence cannot post in <#{channel_id}>: Discord says a permission is missing. "
+            "Give the bot View Channel, Send Messages, Send Messages in Threads, Create Public "
+            "Threads, Embed Links, Add Reactions and Read Message History there."
+        )
+        with contextlib.suppress(Exception):
+            await self._post(triage_id, {"content": note, "allowed_mentions": {"parse": []}})
+
+    # -- the other verbs ------------------------------------------------------------------
+    @staticmethod
+    def _channel_of(ref: MessageRef) -> str:
+        # A thread's starter message lives in the parent channel, not in the thread.
+        if ref.thread_id and ref.thread_id != ref.message_id:
+            return ref.thread_id
+        return ref.channel_id
+
+    async def update(self, ref: MessageRef, msg: OutgoingMessage) -> None:
+        link_url = await self.permalink(msg.link) if msg.link is not None else None
+        payload = render.update_payload(msg, link_url=link_url)
+        channel = self._channel_of(ref)
+        route = Route(
+            "PATCH",
+            "/channels/{channel_id}/messages/{message_id}",
+            channel_id=channel,
+            message_id=ref.message_id,
+        )
+        try:
+            await self.client.http.request(route, json=payload)
+        except (TimeoutError, discord.DiscordException, OSError) as e:
+            raise errors.to_send_error(e, f"edit message {ref.message_id}") from e
+
+    async def react(self, msg: MessageRef, emoji: str) -> None:
+        channel = self._channel_of(msg)
+        try:
+            await self.client.http.add_reaction(channel, msg.message_id, translate.emoji_for(emoji))
+        except (TimeoutError, discord.DiscordException, OSError) as e:
+            raise errors.to_send_error(e, f"react to message {msg.message_id}") from e
+
+    async def permalink(self, msg: MessageRef) -> str:
+        guild = await self._guild_id(msg.channel_id)
+        channel = self._channel_of(msg)
+        return f"https://discord.com/channels/{guild}/{channel}/{msg.message_id}"
+
+    async def _guild_id(self, channel_id: str) -> str:
+        known = self._guild_of.get(channel_id)
+        if known:
+            return known
+        channel = self.client.get_channel(int(channel_id))
+        guild = getattr(channel, "guild", None)
+        if guild is not None:
+            gid = str(guild.id)
+        else:
+            try:
+                data = await self.client.http.get_channel(int(channel_id))
+            except (TimeoutError, discord.DiscordException, OSError) as e:
+                raise errors.to_send_error(e, f"look up channel {channel_id}") from e
+            gid = str(data.get("guild_id") or "@me")
+        self._guild_of.remember(channel_id, gid)
+        return gid
+
+    async def member(self, who: UserRef) -> Member:
+        staff_roles = self._config.discord.staff_roles
+        for guild in self.client.guilds:
+            try:
+                data = await self.client.http.get_member(guild.id, int(who.id))
+            except discord.NotFound:
+                continue
+            except (TimeoutError, discord.DiscordException, OSError) as e:
+                raise errors.to_send_error(e, f"look up member {who.id}") from e
+            role_ids = [int(r) for r in data.get("roles", [])]
+            names = [r.name for r in (guild.get_role(i) for i in role_ids) if r is not None]
+            user = data.get("user", {})
+            return Member(
+                user=who,
+                name=data.get("nick") or user.get("global_name") or user.get("username") or who.id,
+                is_staff=translate.is_staff(role_ids, names, staff_roles),
+                is_bot=bool(user.get("bot", False)),
+            )
+        try:
+            u = await self.client.fetch_user(int(who.id))
+        except (TimeoutError, discord.DiscordException, OSError) as e:
+            raise errors.to_send_error(e, f"look up user {who.id}") from e
+        return Member(user=who, name=u.display_name, is_staff=False, is_bot=u.bot)
