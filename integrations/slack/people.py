@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.events import Author
+from bot.ports import SendError
 from bot.refs import UserRef
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,12 @@ class Directory:
         """Authors for {user_id: team hint}."""
         out: dict[str, Author] = {}
         for user_id, hint in wanted.items():
-            user = await self.fetch(user_id)
+            try:
+                user = await self.fetch(user_id)
+            except SendError as err:
+                # A rate-limited users.info must not hold up storing the event:
+                # the payload's team hint still tells staff from customer.
+                log.warning("slack: users.info for %s failed: %s", user_id, err.reason)
+                user = None
             out[user_id] = author_from_user(user_id, user, home_team=home_team, hint_team=hint)
         return out
