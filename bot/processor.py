@@ -1,0 +1,116 @@
+"""Handles stored events, once each.
+
+A batch of pending inbox rows is claimed in one transaction (FOR UPDATE SKIP
+LOCKED on PostgreSQL); each event's handling runs in a savepoint together with
+marking its row done, so an event's effects and its "handled" mark commit or
+vanish together. A crash before the commit leaves the rows pending: the next
+start handles them, once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.context import Context
+from bot.dispatcher import Dispatcher
+from bot.events import from_dict
+from bot.services import Services
+from bot.tasks import Waker, cancel_and_wait
+from db.inbox import claim_pending
+from db.models import InboxEvent
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+class Processor:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        dispatcher: Dispatcher,
+        services: Services,
+        clock: Clock,
+        *,
+        batch_size: int = 100,
+        poll_interval: float = 1.0,
+        on_said: Callable[[], None] = lambda: None,
+    ):
+        self._sessions = sessions
+        self._dispatcher = dispatcher
+        self._services = services
+        self._clock = clock
+        self._batch_size = batch_size
+        self._poll = poll_interval
+        self._on_said = on_said
+        self._waker = Waker()
+        self._task: asyncio.Task[None] | None = None
+        self.handled = 0
+        self.failures = 0
+
+    def wake(self) -> None:
+        self._waker.wake()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="presence-processor")
+
+    async def stop(self) -> None:
+        await cancel_and_wait(self._task)
+        self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                busy = await self.process_batch()
+            except Exception:
+                log.exception("processor: batch failed; retrying shortly")
+                busy = False
+            if not busy:
+                await self._waker.sleep(self._poll)
+
+    async def process_batch(self) -> bool:
+        said = 0
+        async with self._sessions.begin() as session:
+            rows = await claim_pending(session, self._batch_size)
+            for row in rows:
+                said += await self._handle(session, row)
+        if said:
+            self._on_said()
+        return bool(rows)
+
+    async def _handle(self, session: AsyncSession, row: InboxEvent) -> int:
+        now = self._clock.now()
+        row_id, key, attempts = row.id, row.event_key, row.attempts
+        ctx = Context(session=session, services=self._services, now=now)
+        try:
+            async with session.begin_nested():
+                event = from_dict(row.payload)
+                await self._dispatcher.dispatch(event, ctx)
+                row.status, row.handled_at, row.error = "done", now, None
+            self.handled += 1
+            return ctx.said
+        except Exception as e:
+            # The savepoint's rollback expired `row`; write through a statement
+            # rather than touching its attributes (which would need lazy IO).
+            self.failures += 1
+            attempts += 1
+            parked = attempts >= MAX_ATTEMPTS
+            await session.execute(
+                update(InboxEvent)
+                .where(InboxEvent.id == row_id)
+                .values(
+                    attempts=attempts,
+                    error=f"{type(e).__name__}: {e}"[:1000],
+                    status="failed" if parked else "pending",
+                )
+            )
+            if parked:
+                log.exception("processor: event %s failed %d times; parked", key, attempts)
+            else:
+                log.exception("processor: event %s failed; will retry", key)
+            return 0

@@ -1,0 +1,36 @@
+"""A message was posted: log it, and if a customer asked something, open a question;
+if staff replied in a question's thread, that is the first response."""
+
+from __future__ import annotations
+
+from bot.context import Context
+from bot.events import MessagePosted
+from db.questions import open_question_in, recent_texts
+from handlers.log import log_message
+from handlers.questions import first_response, open_question, resolve
+
+
+async def on_message(ev: MessagePosted, ctx: Context) -> None:
+    if ev.author.is_bot:
+        return
+    logged = await log_message(ev, ctx)
+    if logged is None:
+        return
+    question = await open_question_in(ctx.session, logged.conversation.id)
+    if logged.person.is_staff:
+        if question is not None:
+            await first_response(ctx, question, logged.person, logged.message)
+        return
+    detector = ctx.services.detector
+    if question is not None:
+        # A customer writing in a thread with an open question is following up, not
+        # asking anew; only a "thanks, that fixed it" after an answer changes state.
+        if question.state == "answered":
+            verdict = detector.detect(ev.text)
+            if verdict.kind == "thanks":
+                await resolve(ctx, question, logged.person, via="customer thanked")
+        return
+    context = await recent_texts(ctx.session, logged.channel.id, logged.message.created_at)
+    verdict = detector.detect(ev.text, context=context, is_staff=False, is_bot=False)
+    if verdict.is_question:
+        await open_question(ctx, logged, verdict)

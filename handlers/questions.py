@@ -1,0 +1,317 @@
+"""A question's life: opened from a customer message, routed, acknowledged,
+taken, answered, resolved. Every change is an audit row, and every card that
+shows the question is updated in place."""
+
+from __future__ import annotations
+
+from bot import cards, messages
+from bot.context import Context
+from bot.outgoing import Destination, OutgoingMessage
+from bot.refs import MessageRef, UserRef, parse_qualified
+from bot.services import DetectionResult
+from bot.sla import due_times, policy_dict, support_calendar
+from bot.timefmt import local
+from db.directory import customer_by_id, person_by_qualified
+from db.models import Channel, Conversation, Customer, Message, Person, Question
+from handlers.log import Logged
+from handlers.routing import route
+
+
+def thread_ref(channel: Channel, conv: Conversation) -> MessageRef:
+    return MessageRef(
+        platform=channel.platform,
+        channel_id=channel.platform_id,
+        message_id=conv.root_message_id,
+        thread_id=conv.thread_id or conv.root_message_id,
+    )
+
+
+def _customer_tz(ctx: Context, customer: Customer | None, asker: Person) -> str:
+    return (
+        (customer.timezone if customer else None)
+        or asker.timezone
+        or ctx.services.config.support.timezone
+    )
+
+
+async def view_of(ctx: Context, q: Question, *, reader_tz: str | None = None) -> cards.QuestionView:
+    channel = await ctx.session.get(Channel, q.channel_id)
+    conv = await ctx.session.get(Conversation, q.conversation_id)
+    asker = await ctx.session.get(Person, q.asker_id)
+    assert channel is not None and conv is not None and asker is not None
+    customer = await customer_by_id(ctx.session, q.customer_id)
+    assignee = await ctx.session.get(Person, q.assignee_id) if q.assignee_id else None
+    tz = reader_tz or ctx.services.config.support.timezone
+    due = local(q.first_response_due, tz, ctx.now) if q.first_response_due else "no target"
+    return cards.QuestionView(
+        id=q.id,
+        text=q.summary,
+        state=q.state,
+        customer=customer.name if customer else "unknown customer",
+        tier=customer.tier if customer else "standard",
+        asker=asker.name or asker.qualified,
+        assignee=(assignee.name or assignee.qualified) if assignee else None,
+        due=due,
+        topic=q.topic,
+        reasons=tuple(q.routing.get("reasons", ())),
+        thread=thread_ref(channel, conv),
+    )
+
+
+async def open_question(ctx: Context, logged: Logged, detection: DetectionResult) -> Question:
+    customer = await customer_by_id(ctx.session, logged.channel.customer_id)
+    created = logged.message.created_at
+    assignment = await route(ctx, logged.message.text, detection.lang, customer)
+    tier = customer.tier if customer else "standard"
+    due = due_times(ctx.services.config, tier, "normal", created)
+    assignee = (
+        await person_by_qualified(ctx.session, assignment.assignee) if assignment.assignee else None
+    )
+    q = Question(
+        conversation_id=logged.conversation.id,
+        message_id=logged.message.id,
+        channel_id=logged.channel.id,
+        customer_id=logged.channel.customer_id,
+        asker_id=logged.person.id,
+        state="open",
+        summary=logged.message.text[:2000],
+        kind=detection.kind,
+        language=detection.lang,
+        score=detection.score,
+        topic=assignment.topic,
+        topic_confidence=assignment.topic_confidence,
+        priority="normal",
+        assignee_id=assignee.id if assignee else None,
+        routing={
+            "assignee": assignment.assignee,
+            "reason": assignment.reason,
+            "reasons": list(assignment.candidates[0].reasons)
+            if assignee and assignment.candidates
+            else [assignment.reason],
+            "candidates": [
+                {"user": c.user, "score": round(c.score, 4), "reasons": list(c.reasons)}
+                for c in assignment.candidates
+            ],
+        },
+        sla=policy_dict(due.policy),
+        created_at=created,
+        first_response_due=due.first_response,
+        resolution_due=due.resolution,
+        warn_due=due.warn,
+        next_due_at=due.warn,
+        escalation_step=0,
+    )
+    ctx.session.add(q)
+    await ctx.session.flush()
+    ctx.audit(
+        "system",
+        "question.opened",
+        f"question:{q.id}",
+        "; ".join(detection.reasons) or None,
+        score=detection.score,
+        kind=detection.kind,
+        lang=detection.lang,
+        assignee=assignment.assignee,
+        routing=assignment.reason,
+    )
+    await _announce(ctx, q, logged, customer, assignee)
+    return q
+
+
+async def _announce(
+    ctx: Context,
+    q: Question,
+    logged: Logged,
+    customer: Customer | None,
+    assignee: Person | None,
+) -> None:
+    config = ctx.services.config
+    view = await view_of(ctx, q)
+    # The customer hears first: an unanswered customer in public is the failure to avoid.
+    tz = _customer_tz(ctx, customer, logged.person)
+    policy_cal = support_calendar(config, config.sla_for(view.tier, q.priority))
+    back_at = None
+    if not policy_cal.is_open(ctx.now):
+        back_at = local(policy_cal.next_open(ctx.now), tz, ctx.now)
+    due = local(q.first_response_due, tz, ctx.now) if q.first_response_due else "soon"
+    team = q.topic or "support"
+    owner_name = (assignee.name or None) if assignee else None
+    await ctx.say(
+        f"q{q.id}:ack",
+        Destination.thread(view.thread),
+        OutgoingMessage(text=messages.acknowledgement(owner_name, team, due, back_at)),
+        purpose="ack",
+        question_id=q.id,
+    )
+    if assignee is not None:
+        await _notify_expert(ctx, q, assignee)
+    triage = config.support.triage_channel
+    if triage and (customer is None or customer.triage):
+        platform, channel_id = parse_qualified(triage)
+        await ctx.say(
+            f"q{q.id}:triage",
+            Destination.channel(platform, channel_id),
+            cards.triage_card(view),
+            purpose="triage",
+            question_id=q.id,
+        )
+
+
+async def _notify_expert(ctx: Context, q: Question, expert: Person) -> None:
+    key = f"q{q.id}:dm:{expert.qualified}"
+    view = await view_of(ctx, q, reader_tz=expert.timezone)
+    await ctx.say(
+        key,
+        Destination.dm(_user(expert)),
+        cards.expert_dm(view),
+        purpose="expert_dm",
+        question_id=q.id,
+    )
+    # JSON columns change only when reassigned, not when mutated in place.
+    q.routing = {**q.routing, "dm_key": key}
+
+
+def _user(person: Person) -> UserRef:
+    return UserRef(person.platform, person.platform_id)
+
+
+async def refresh_cards(ctx: Context, q: Question, *, tag: str) -> None:
+    """Edit the DM, triage card and acknowledgement in place after a change."""
+    view = await view_of(ctx, q)
+    key = f"{tag}:{q.id}:{ctx.now.timestamp()}"
+    await ctx.edit(
+        f"{key}:triage",
+        f"q{q.id}:triage",
+        view.thread.platform,
+        cards.triage_card(view),
+        purpose="triage_update",
+        question_id=q.id,
+    )
+    await ctx.edit(
+        f"{key}:dm",
+        f"q{q.id}:dm",
+        view.thread.platform,
+        cards.expert_dm(view),
+        purpose="dm_update",
+        question_id=q.id,
+    )
+
+
+async def claim(ctx: Context, q: Question, by: Person, *, via: str) -> str:
+    if q.state in ("resolved", "dismissed"):
+        return f"Question #{q.id} is already {cards.STATE_LABEL[q.state].lower()}."
+    if q.assignee_id == by.id and q.state != "open":
+        return f"You already have question #{q.id}."
+    q.assignee_id = by.id
+    if q.state == "open":
+        q.state = "acknowledged"
+        q.acknowledged_at = ctx.now
+    ctx.audit(by.qualified, "question.claimed", f"question:{q.id}", via)
+    await refresh_cards(ctx, q, tag="claim")
+    customer = await customer_by_id(ctx.session, q.customer_id)
+    asker = await ctx.session.get(Person, q.asker_id)
+    assert asker is not None
+    tz = _customer_tz(ctx, customer, asker)
+    due = local(q.first_response_due, tz, ctx.now) if q.first_response_due else "soon"
+    await ctx.edit(
+        f"claim:{q.id}:{ctx.now.timestamp()}:ack",
+        f"q{q.id}:ack",
+        by.platform,
+        OutgoingMessage(text=messages.acknowledgement_taken(by.name or "Our team", due)),
+        purpose="ack_update",
+        question_id=q.id,
+    )
+    return f"You have question #{q.id}."
+
+
+async def first_response(ctx: Context, q: Question, by: Person, message: Message) -> None:
+    if q.first_response_at is None:
+        q.first_response_at = message.created_at
+        ctx.audit(by.qualified, "question.first_response", f"question:{q.id}")
+    if q.assignee_id is None:
+        q.assignee_id = by.id
+    q.state = "answered"
+    q.next_due_at = q.resolution_due
+    await refresh_cards(ctx, q, tag="answer")
+
+
+async def resolve(
+    ctx: Context, q: Question, by: Person, *, via: str, note: str | None = None
+) -> str:
+    if q.state == "resolved":
+        return f"Question #{q.id} is already resolved."
+    q.state = "resolved"
+    q.resolved_at = ctx.now
+    q.resolved_by = by.id
+    q.next_due_at = None
+    ctx.audit(by.qualified, "question.resolved", f"question:{q.id}", note or via)
+    resolvers = []
+    if q.assignee_id:
+        assignee = await ctx.session.get(Person, q.assignee_id)
+        if assignee is not None:
+            resolvers.append(assignee.qualified)
+    ctx.services.history.add(
+        q.summary, [q.topic] if q.topic else [], resolvers, ctx.now, ref=str(q.id)
+    )
+    await refresh_cards(ctx, q, tag="resolve")
+    await ctx.edit(
+        f"resolve:{q.id}:{ctx.now.timestamp()}:ack",
+        f"q{q.id}:ack",
+        by.platform,
+        OutgoingMessage(text=messages.acknowledgement_resolved(by.name or "our team")),
+        purpose="ack_update",
+        question_id=q.id,
+    )
+    return f"Question #{q.id} resolved."
+
+
+async def dismiss(ctx: Context, q: Question, by: Person) -> str:
+    q.state = "dismissed"
+    q.next_due_at = None
+    ctx.audit(by.qualified, "question.dismissed", f"question:{q.id}", "not a question")
+    await refresh_cards(ctx, q, tag="dismiss")
+    return f"Question #{q.id} marked as not a question."
+
+
+async def reopen(ctx: Context, q: Question, by: Person) -> str:
+    if q.state not in ("resolved", "dismissed"):
+        return f"Question #{q.id} is still open."
+    q.state = "reopened"
+    q.resolved_at = None
+    q.next_due_at = q.first_response_due if q.first_response_at is None else q.resolution_due
+    ctx.audit(by.qualified, "question.reopened", f"question:{q.id}")
+    await refresh_cards(ctx, q, tag="reopen")
+    return f"Question #{q.id} reopened."
+
+
+async def hand_on(ctx: Context, q: Question, by: Person, *, reason: str) -> str:
+    """ "Pass to next" / "Not mine": the next fitting candidate gets it, or triage."""
+    if not is_open(q):
+        return f"Question #{q.id} is not open."
+    tried = set(q.routing.get("tried", [])) | {by.qualified}
+    if q.assignee_id is not None:
+        current = await ctx.session.get(Person, q.assignee_id)
+        if current is not None:
+            tried.add(current.qualified)
+    nxt: Person | None = None
+    for cand in q.routing.get("candidates", []):
+        if cand["user"] in tried:
+            continue
+        nxt = await person_by_qualified(ctx.session, cand["user"])
+        if nxt is not None:
+            break
+    q.routing = {**q.routing, "tried": sorted(tried)}
+    ctx.audit(by.qualified, f"question.{reason}", f"question:{q.id}", reason)
+    if nxt is None:
+        q.assignee_id = None
+        q.state = "open" if q.first_response_at is None else q.state
+        await refresh_cards(ctx, q, tag=reason)
+        return f"Nobody else fits question #{q.id}; it is unassigned in the triage channel."
+    q.assignee_id = nxt.id
+    await refresh_cards(ctx, q, tag=reason)
+    await _notify_expert(ctx, q, nxt)
+    return f"Question #{q.id} passed to {nxt.name or nxt.qualified}."
+
+
+def is_open(q: Question) -> bool:
+    return q.state in ("open", "acknowledged", "answered", "reopened")

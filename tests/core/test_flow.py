@@ -1,0 +1,106 @@
+"""One customer message, the whole way, on the local platform."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from db.models import AuditEntry, Question
+from tests.conftest import TestBot
+
+
+async def _questions(bot: TestBot) -> list[Question]:
+    assert bot.app.sessions is not None
+    async with bot.app.sessions() as s:
+        return list((await s.scalars(select(Question).order_by(Question.id))).all())
+
+
+async def test_question_is_raised_to_expert_and_customer_is_acknowledged(testbot: TestBot) -> None:
+    p = testbot.platform
+    ref = await p.post("ACME", "ANNA", "How do I download last month's invoice as a PDF?")
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    assert q.state == "open"
+    dms = p.said_to("dm", "EVE")
+    assert len(dms) == 1
+    assert dms[0].msg is not None and "invoice" in (dms[0].msg.quote or "")
+    assert any(b.action_id == f"question:claim:{q.id}" for b in dms[0].msg.buttons)
+    [ack] = p.said_to("thread", ref.message_id)
+    assert "Eve" in ack.text and "Helsinki time" in ack.text
+    assert len(p.said_to("channel", "TRIAGE")) == 1
+
+
+async def test_chatter_does_not_become_a_question(testbot: TestBot) -> None:
+    await testbot.platform.post("ACME", "ANNA", "good morning everyone!")
+    await testbot.platform.post("ACME", "ANNA", "haha nice")
+    await testbot.settle()
+    assert await _questions(testbot) == []
+    assert testbot.platform.sent == []
+
+
+async def test_staff_reply_is_first_response_and_thanks_resolves(testbot: TestBot) -> None:
+    p = testbot.platform
+    ref = await p.post("ACME", "ANNA", "The export to CSV fails since this morning, can you check?")
+    await testbot.settle()
+    testbot.clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "EVE", "Looking at it, fixed now, please retry.", thread=ref)
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    assert q.state == "answered"
+    assert q.first_response_at == testbot.clock.now()
+    testbot.clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "ANNA", "Thanks, that fixed it!", thread=ref)
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    assert q.state == "resolved"
+
+
+async def test_follow_up_in_thread_does_not_open_second_question(testbot: TestBot) -> None:
+    p = testbot.platform
+    ref = await p.post("ACME", "ANNA", "Can you add my colleague to the beta program?")
+    await p.post("ACME", "ANNA", "Also, is there a limit on how many users can join?", thread=ref)
+    await testbot.settle()
+    assert len(await _questions(testbot)) == 1
+
+
+async def test_take_button_claims_and_updates_cards_in_place(testbot: TestBot) -> None:
+    p = testbot.platform
+    await p.post("ACME", "ANNA", "Why was I charged twice on the latest invoice?")
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    await p.press("BOB", f"question:claim:{q.id}")
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    assert q.state == "acknowledged"
+    [card] = p.said_to("channel", "TRIAGE")
+    assert card.current is not None
+    assert any(f.label == "Owner" and f.value == "Bob" for f in card.current.fields)
+    assert len(p.said_to("channel", "TRIAGE")) == 1  # edited, not re-posted
+
+
+async def test_customer_cannot_press_staff_buttons(testbot: TestBot) -> None:
+    p = testbot.platform
+    await p.post("ACME", "ANNA", "How do I rotate my API token?")
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    await p.press("ANNA", f"question:claim:{q.id}")
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    assert q.state == "open"
+    refusal = [m for m in p.sent if m.to is not None and m.to.kind == "ephemeral"]
+    assert refusal and "Only staff" in refusal[-1].text
+
+
+async def test_every_state_change_is_audited(testbot: TestBot) -> None:
+    p = testbot.platform
+    ref = await p.post("ACME", "ANNA", "Is there a way to export all invoices at once?")
+    await testbot.settle()
+    await p.react_as("EVE", ref, "white_check_mark")
+    await testbot.settle()
+    assert testbot.app.sessions is not None
+    async with testbot.app.sessions() as s:
+        actions = list((await s.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all())
+        n = await s.scalar(select(func.count()).select_from(Question))
+    assert n == 1
+    assert actions[:2] == ["question.opened", "question.resolved"]
