@@ -1,0 +1,129 @@
+"""Presence end to end on Slack: the real App (SQLite), the real bolt and slack_sdk,
+the fake Slack over real sockets, on both transports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.config import parse_config
+from db.models import Question
+from integrations.slack.adapter import SlackAdapter
+from tests.fakes.slack_server import FakeSlack
+from tests.slack.support import CUSTOMER, EXPERT, SHARED, STAFF, TRIAGE, Wire, slack_settings
+
+CONFIG = {
+    "support": {
+        "timezone": "UTC",
+        "hours": "Mon-Sun 00:00-23:59",
+        "triage_channel": f"slack:{TRIAGE}",
+    },
+    "customers": [{"name": "Acme Oy", "tier": "gold", "channels": [f"slack:{SHARED}"]}],
+    "experts": [{"user": f"slack:{EXPERT}", "topics": ["api"]}],
+    "topics": [{"name": "api", "keywords": ["api", "key", "token"]}],
+    "sla": [{"tier": "gold", "calendar": "24/7", "first_response": "30m"}],
+}
+PINGS = ("<!channel>", "<!here>", "<!everyone>", "@channel")
+
+
+@pytest.fixture
+async def app(fake: FakeSlack, mode: str, tmp_path: Path) -> AsyncIterator[App]:
+    settings = replace(
+        slack_settings(fake, mode),
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/presence.db",
+        ready_file=tmp_path / "ready.json",
+    )
+    presence = App(settings, parse_config(CONFIG))
+    await presence.start()
+    yield presence
+    await presence.stop()
+
+
+@pytest.fixture
+def e2e_wire(fake: FakeSlack, app: App, mode: str) -> Wire:
+    adapter = app.platforms["slack"]
+    assert isinstance(adapter, SlackAdapter)
+    return Wire(fake, adapter, mode)
+
+
+async def question(app: App) -> Question:
+    assert app.sessions is not None
+    async with app.sessions() as session:
+        [q] = (await session.execute(Question.__table__.select())).all()
+        found = await session.get(Question, q.id)
+        assert found is not None
+        return found
+
+
+def posts_to(fake: FakeSlack, channel: str) -> list[dict[str, object]]:
+    return [p for p in fake.calls("chat.postMessage") if p["channel"] == channel]
+
+
+def updates_of(fake: FakeSlack, channel: str) -> list[dict[str, object]]:
+    return [p for p in fake.calls("chat.update") if p["channel"] == channel]
+
+
+async def test_a_question_on_slack_from_ask_to_resolve(
+    fake: FakeSlack, app: App, e2e_wire: Wire, mode: str, tmp_path: Path
+) -> None:
+    ready = json.loads((tmp_path / "ready.json").read_text())
+    assert ready["adapters"] == ["slack"]
+    assert ("slack_http_url" in ready) == (mode == "http")
+
+    # A customer asks in the shared channel, trying to ping everyone.
+    asked = fake.message_event(SHARED, CUSTOMER, "<!channel> How do I rotate my API key?")
+    assert await e2e_wire.event(asked)
+    await app.wait_idle()
+    [dm] = posts_to(fake, "D0EXPERT01")
+    [card] = posts_to(fake, TRIAGE)
+    [ack] = posts_to(fake, SHARED)
+    assert ack["thread_ts"] == asked["event"]["ts"]
+    for post in (dm, card, ack):
+        rendered = json.dumps(post)
+        assert not any(p in rendered for p in PINGS), rendered
+    assert "How do I rotate my API key?" in json.dumps(card["blocks"])
+    buttons = [b for b in card["blocks"] if b["type"] == "actions"][0]["elements"]
+    labels = [b["text"]["text"] for b in buttons]
+    assert labels[:2] == ["Take", "Assign to…"] and "Resolve" in labels
+    assert "archives/C0SHARED01" in json.dumps(card["blocks"])  # link to the thread
+
+    # Slack did not see the ack in time and delivers the same event again.
+    before = len(fake.calls_log)
+    assert await e2e_wire.event(asked, retry=1)
+    await app.wait_idle()
+    assert len(posts_to(fake, "D0EXPERT01")) == 1 and len(posts_to(fake, TRIAGE)) == 1
+    assert [c.route for c in fake.calls_log[before:]] in ([], ["socket_ack"])
+
+    # A staff member takes it from the triage card.
+    take = [b for b in buttons if b["text"]["text"] == "Take"][0]
+    card_ts = fake.messages[TRIAGE][0]["ts"]
+    press = fake.block_action(STAFF, take["action_id"], channel=TRIAGE, message_ts=card_ts)
+    assert await e2e_wire.interaction(press)
+    await app.wait_idle()
+    q = await question(app)
+    assert q.state == "acknowledged" and q.acknowledged_at is not None
+    assert updates_of(fake, TRIAGE), "the triage card is updated in place"
+    assert len(posts_to(fake, TRIAGE)) == 1
+
+    # The staff member answers in the thread: the first response.
+    reply = fake.message_event(
+        SHARED, STAFF, "Settings → API → Rotate.", thread_ts=asked["event"]["ts"]
+    )
+    assert await e2e_wire.event(reply)
+    await app.wait_idle()
+    q = await question(app)
+    assert q.first_response_at is not None and q.state == "answered"
+
+    # ✅ on the question resolves it.
+    done = fake.reaction_event(SHARED, STAFF, asked["event"]["ts"], "white_check_mark")
+    assert await e2e_wire.event(done)
+    await app.wait_idle()
+    q = await question(app)
+    assert q.state == "resolved"
+    assert len(posts_to(fake, "D0EXPERT01")) == 1 and len(posts_to(fake, TRIAGE)) == 1
+    assert "Resolved" in json.dumps(updates_of(fake, TRIAGE)[-1]["blocks"])
