@@ -128,21 +128,21 @@ class BusinessCalendar:
         if current is not None and current[1] > at:
             yield current
 
+    def span_at(self, at: datetime) -> Span:
+        """The open span holding `at`, or else the next one: all three questions below at once."""
+        return next(self.spans(at))
+
     def is_open(self, at: datetime) -> bool:
-        at = _utc(at, "at")
-        first = next(self.spans(at))
-        return first[0] <= at
+        return self.span_at(at)[0] <= at
 
     def open_until(self, at: datetime) -> datetime | None:
         """End of the open span holding `at`; None when closed. Always-open: FOREVER."""
-        at = _utc(at, "at")
-        first = next(self.spans(at))
-        return first[1] if first[0] <= at else None
+        start, end = self.span_at(at)
+        return end if start <= at else None
 
     def next_open(self, at: datetime) -> datetime:
         """`at` itself when open, else the start of the next open span."""
-        at = _utc(at, "at")
-        return max(at, next(self.spans(at))[0])
+        return max(_utc(at, "at"), self.span_at(at)[0])
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The instant `duration` of business time after `start`.

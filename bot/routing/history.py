@@ -9,12 +9,14 @@ scanned, so a query costs the same with 10,000 or 1,000,000 questions behind it.
 
 from __future__ import annotations
 
+import heapq
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 
 from bot.routing.decay import Decayed
 from bot.routing.text import tokens
@@ -154,7 +156,7 @@ class ResolvedHistory:
                 scores[item] += idf
         if not scores:
             return []
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[: max(4 * k, 20)]
+        best = heapq.nlargest(max(4 * k, 20), scores.items(), key=itemgetter(1))
         results = []
         for item, base in best:
             past, counts, length = self._items[item - self._first]

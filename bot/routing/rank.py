@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.routing import reasons as words
 from bot.routing.history import ResolvedHistory
@@ -52,7 +52,7 @@ class _Scored:
     speaks: bool = True
     evidence: bool = False
     open_now: int = 0
-    duty: str = ""
+    span: tuple[datetime, datetime] | None = None
     backup_for: str | None = None
     reasons: list[str] = field(default_factory=list)
 
@@ -128,6 +128,8 @@ def _rank(
         {e.user: sum(history.topic_activity(e.user, t, now) for t in wanted) for e in experts}
     )
 
+    # Experts often share a calendar (a team's hours); ask each calendar once per decision.
+    spans: dict[int, tuple[datetime, datetime]] = {}
     scored: list[_Scored] = []
     for e in experts:
         c = _Scored(e)
@@ -146,7 +148,11 @@ def _rank(
         c.open_now = load.get(e.user, 0)
         c.full = c.open_now >= e.capacity
         c.score *= 1.0 - w.busy_penalty * min(1.0, c.open_now / max(1, e.capacity))
-        c.on_duty, c.duty = words.duty(e, now)
+        span = spans.get(id(e.calendar))
+        if span is None:
+            span = spans[id(e.calendar)] = e.calendar.span_at(now)
+        c.span = span
+        c.on_duty = not e.away and span[0] <= now
         if c.is_owner and req.owner_first and c.fits and c.on_duty and not c.full:
             c.score += 100.0  # policy: the owner first whenever they can take it
         scored.append(c)
@@ -193,7 +199,7 @@ def _explain(
         out.append(f"{'speaks' if c.speaks else 'does not speak'} {req.language}")
     if not c.evidence and not c.is_owner:
         out.append("no past work on this topic")
-    out.append(c.duty)
+    out.append(words.duty(e, now, c.span))
     out.append(words.load(c.open_now, e.capacity))
     return out
 

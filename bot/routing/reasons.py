@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.calendar import FOREVER
+from bot.calendar.business import Span
 from bot.routing.model import ExpertProfile
 
 
@@ -25,24 +26,24 @@ def _clock(at: datetime, expert: ExpertProfile, now: datetime) -> str:
     return f"{when} {_place(expert.calendar.timezone)}"
 
 
-def duty(expert: ExpertProfile, now: datetime) -> tuple[bool, str]:
-    """(on duty, words) for `expert` at `now`."""
+def duty(expert: ExpertProfile, now: datetime, span: Span | None = None) -> str:
+    """Words on whether `expert` is on duty at `now` (`span`: their calendar's span_at(now))."""
     cal = expert.calendar
     if expert.away:
-        return False, "away"
-    until = cal.open_until(now)
-    if until is not None:
-        if until == FOREVER:
-            return True, "on duty around the clock"
-        return True, f"on duty until {_clock(until, expert, now)}"
+        return "away"
+    start, end = span if span is not None else cal.span_at(now)
+    if start <= now:
+        if end == FOREVER:
+            return "on duty around the clock"
+        return f"on duty until {_clock(end, expert, now)}"
     day = now.astimezone(cal.zone).date()
-    back = f"back {_clock(cal.next_open(now), expert, now)}"
+    back = f"back {_clock(start, expert, now)}"
     if day in cal.days_off:
-        return False, f"day off; {back}"
+        return f"day off; {back}"
     holiday = cal.holiday_name(day)
     if holiday and cal.hours.days[day.weekday()]:
-        return False, f"public holiday ({holiday}); {back}"
-    return False, f"off duty; {back}"
+        return f"public holiday ({holiday}); {back}"
+    return f"off duty; {back}"
 
 
 def load(open_now: int, capacity: int) -> str:
