@@ -86,7 +86,7 @@ class DiscordAdapter:
         self.listeners.attach()
         self.client.on_ready = self._on_ready  # type: ignore[attr-defined]
         await self.client.login(self._s.token)
-        self._runner = asyncio.create_task(self.client.connect(reconnect=True))
+        self._runner = asyncio.create_task(self._run())
         ready = asyncio.create_task(self._ready.wait())
         done, _ = await asyncio.wait(
             {ready, self._runner}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
@@ -100,6 +100,27 @@ class DiscordAdapter:
             raise SendError("Discord did not become ready in time", retryable=True)
         if self._s.register_commands:
             await self._register_commands()
+
+    async def _run(self) -> None:
+        """discord.py reconnects by itself on network trouble; an exception out of
+        its loop (say a payload it cannot parse) would end the connection for good,
+        so connect again with a backoff unless the error is fatal (bad token,
+        intents not enabled)."""
+        delay = 1.0
+        while not self.client.is_closed():
+            try:
+                await self.client.connect(reconnect=True)
+                return
+            except (discord.LoginFailure, discord.PrivilegedIntentsRequired):
+                raise
+            except discord.ConnectionClosed as e:
+                if e.code in (4004, 4010, 4011, 4012, 4013, 4014):
+                    raise
+                log.exception("discord: gateway connection ended; reconnecting")
+            except Exception:
+                log.exception("discord: gateway connection failed; reconnecting")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 60.0)
 
     async def _on_ready(self) -> None:
         self._ready.set()
@@ -204,7 +225,7 @@ class DiscordAdapter:
             channel_id=parent,
             message_id=root,
         )
-        body = {"name": self._thread_name(root, msg), "auto_archive_duration": 1440}
+        body = {"name": await self._thread_name(parent, root, msg), "auto_archive_duration": 1440}
         try:
             data = await self.client.http.request(route, json=body)
             thread = str(data["id"])
@@ -222,9 +243,12 @@ class DiscordAdapter:
         self._threads.remember(root, thread)
         return thread
 
-    def _thread_name(self, root: str, msg: OutgoingMessage) -> str:
+    async def _thread_name(self, parent: str, root: str, msg: OutgoingMessage) -> str:
         cached = discord.utils.get(self.client.cached_messages, id=int(root))
         text = cached.content if cached is not None else ""
+        if cached is None:
+            with contextlib.suppress(discord.DiscordException, OSError, TimeoutError):
+                text = (await self.client.http.get_message(parent, root)).get("content", "")
         first_line = text.strip().split("\n", 1)[0].strip()
         name = first_line or msg.title or "Question"
         return name if len(name) <= 90 else name[:89] + "\u2026"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import DiscordConfig, PresenceConfig, SupportConfig
+from bot.config import CustomerConfig, DiscordConfig, PresenceConfig, SupportConfig
 from bot.events import Event
 from integrations.discord.adapter import DiscordAdapter
 from integrations.discord.options import DiscordOptions
@@ -88,6 +88,10 @@ def guild() -> Guild:
 def config() -> PresenceConfig:
     return PresenceConfig(
         support=SupportConfig(triage_channel=f"discord:{TRIAGE}"),
+        customers=(
+            CustomerConfig(name="Acme Oy", channels=(f"discord:{CHANNEL}",)),
+            CustomerConfig(name="Globex", channels=(f"discord:{FORUM}",)),
+        ),
         discord=DiscordConfig(staff_roles=("Support",)),
     )
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from bot.events import MessagePosted
+import asyncio
+
+from bot.events import MessageDeleted, MessageEdited, MessagePosted, ReactionAdded
 from integrations.discord.adapter import DiscordAdapter
 from tests.discord.conftest import CHANNEL, CUSTOMER, EXPERT, GUILD, STAFF_ROLE, RecordingSink
-from tests.fakes.discord_server import FakeDiscord
+from tests.fakes.discord_server import FakeDiscord, iso_now, text_channel
 
 
 async def test_customer_message_reaches_the_sink(
@@ -32,3 +34,182 @@ async def test_staff_role_marks_staff(
     (event,) = await sink.wait(1)
     assert isinstance(event, MessagePosted)
     assert event.author.is_staff is True
+
+
+async def test_gateway_is_zlib_stream_compressed(
+    fake: FakeDiscord, adapter: DiscordAdapter
+) -> None:
+    assert fake.connections[0]["compress"] == "zlib-stream"
+    identify = fake.gateway_ops[0]
+    assert identify["op"] == 2
+    intents = identify["d"]["intents"]
+    assert intents & (1 << 15)  # message content
+    assert intents & (1 << 9) and intents & (1 << 10) and intents & 1
+
+
+async def test_replayed_message_create_is_a_redelivery(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    msg = fake.message(CHANNEL, CUSTOMER, "Is the export broken?", guild_id=GUILD)
+    await fake.dispatch("MESSAGE_CREATE", msg)
+    await sink.wait(1)
+    await fake.replay()
+    later = fake.message(CHANNEL, CUSTOMER, "hello?", guild_id=GUILD)
+    await fake.dispatch("MESSAGE_CREATE", later)
+    await sink.wait(2)
+    assert [e.event_key for e in sink.events] == [
+        f"discord:{msg['id']}:create",
+        f"discord:{later['id']}:create",
+    ]
+
+
+async def test_resume_replays_without_duplicates(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    first = fake.message(CHANNEL, CUSTOMER, "First question?", guild_id=GUILD)
+    await fake.dispatch("MESSAGE_CREATE", first)
+    await sink.wait(1)
+    session = fake.connected()[0]
+    await fake.force_reconnect(replay_from=session.seq - 1)
+    resumed = [op for op in fake.gateway_ops if op["op"] == 6]
+    second = fake.message(CHANNEL, CUSTOMER, "Second question?", guild_id=GUILD)
+    for _ in range(100):
+        if [op for op in fake.gateway_ops if op["op"] == 6]:
+            break
+        await asyncio.sleep(0.02)
+    resumed = [op for op in fake.gateway_ops if op["op"] == 6]
+    assert resumed and resumed[0]["d"]["session_id"] == session.id
+    await fake.dispatch("MESSAGE_CREATE", second)
+    await sink.wait(2)
+    assert [e.text for e in sink.events if isinstance(e, MessagePosted)] == [
+        "First question?",
+        "Second question?",
+    ]
+
+
+async def test_thread_reply_attachment_mapping(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    root = fake.message(CHANNEL, CUSTOMER, "Why is sync slow?", guild_id=GUILD)
+    await fake.dispatch("MESSAGE_CREATE", root)
+    await sink.wait(1)
+    thread = {
+        **text_channel(root["id"], GUILD, "Why is sync slow?", kind=11, parent_id=CHANNEL),
+        "owner_id": CUSTOMER["id"],
+        "message_count": 0,
+        "member_count": 1,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": iso_now(),
+            "locked": False,
+        },
+        "newly_created": True,
+    }
+    await fake.dispatch("THREAD_CREATE", thread)
+    log = {
+        "id": "1",
+        "filename": "sync.log",
+        "size": 2048,
+        "url": "https://cdn/x",
+        "proxy_url": "https://cdn/x",
+        "content_type": "text/plain",
+    }
+    inside = fake.message(
+        root["id"],
+        CUSTOMER,
+        "Log attached",
+        guild_id=GUILD,
+        attachments=[log],
+        reference=root["id"],
+    )
+    await fake.dispatch("MESSAGE_CREATE", inside)
+    events = await sink.wait(2)
+    event = events[1]
+    assert isinstance(event, MessagePosted)
+    assert event.channel.id == CHANNEL  # archived under the customer's channel
+    assert event.message.thread_id == root["id"]
+    assert event.reply_to == root["id"]
+    assert event.attachments[0].name == "sync.log" and event.attachments[0].size == 2048
+
+
+async def test_edit_delete_reaction_of_uncached_messages(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    old = fake.message(CHANNEL, CUSTOMER, "Typo questoin?", guild_id=GUILD)  # never dispatched
+    edited = {**old, "content": "Typo question?", "edited_timestamp": iso_now()}
+    await fake.dispatch("MESSAGE_UPDATE", edited)
+    unfurl = {**old, "embeds": [{"type": "link"}]}
+    unfurl.pop("edited_timestamp")
+    await fake.dispatch("MESSAGE_UPDATE", {**unfurl, "edited_timestamp": None})
+    await fake.dispatch(
+        "MESSAGE_DELETE", {"id": old["id"], "channel_id": CHANNEL, "guild_id": GUILD}
+    )
+    await fake.dispatch(
+        "MESSAGE_REACTION_ADD",
+        {
+            "user_id": EXPERT["id"],
+            "channel_id": CHANNEL,
+            "message_id": old["id"],
+            "guild_id": GUILD,
+            "emoji": {"id": None, "name": "\N{EYES}"},
+            "type": 0,
+            "burst": False,
+            "member": {
+                "user": EXPERT,
+                "roles": [STAFF_ROLE],
+                "joined_at": iso_now(),
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            },
+        },
+    )
+    events = await sink.wait(3)
+    edit, delete, react = events
+    assert isinstance(edit, MessageEdited) and edit.text == "Typo question?"
+    assert edit.event_key.startswith(f"discord:{old['id']}:edit:")
+    assert isinstance(delete, MessageDeleted)
+    assert delete.event_key == f"discord:{old['id']}:delete"
+    assert isinstance(react, ReactionAdded)
+    assert react.emoji == "eyes" and react.author.is_staff is True
+    assert react.event_key == f"discord:{old['id']}:react:{EXPERT['id']}:eyes"
+
+
+async def test_own_messages_and_system_messages_are_ignored(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    mine = fake.message(CHANNEL, fake.bot_user, "Thread opened", guild_id=GUILD)
+    system = {**fake.message(CHANNEL, CUSTOMER, "", guild_id=GUILD), "type": 18}
+    real = fake.message(CHANNEL, CUSTOMER, "real one", guild_id=GUILD)
+    for m in (mine, system, real):
+        await fake.dispatch("MESSAGE_CREATE", m)
+    events = await sink.wait(1)
+    await asyncio.sleep(0.1)
+    assert [e.event_key for e in events] == [f"discord:{real['id']}:create"]
+
+
+async def test_sink_failure_is_retried(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    sink.fail_next = 2
+    msg = fake.message(CHANNEL, CUSTOMER, "Anyone there?", guild_id=GUILD)
+    await fake.dispatch("MESSAGE_CREATE", msg)
+    (event,) = await sink.wait(1)
+    assert event.event_key == f"discord:{msg['id']}:create"
+
+
+async def test_connection_survives_a_payload_the_library_cannot_parse(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    broken = text_channel("1300000000000000001", GUILD, "x", kind=11, parent_id=CHANNEL)
+    await fake.dispatch("THREAD_CREATE", broken)  # no thread_metadata: discord.py raises
+    await fake.wait_connected(count=1)
+    for _ in range(200):  # the adapter connects again (a fresh IDENTIFY)
+        if len([op for op in fake.gateway_ops if op["op"] == 2]) >= 2 and fake.connected():
+            break
+        await asyncio.sleep(0.05)
+    msg = fake.message(CHANNEL, CUSTOMER, "still there?", guild_id=GUILD)
+    await fake.dispatch("MESSAGE_CREATE", msg)
+    (event,) = await sink.wait(1, within=10)
+    assert event.event_key == f"discord:{msg['id']}:create"

@@ -609,7 +609,11 @@ class FakeDiscord:
             ]
             return _json(self.commands)
         if p[0] == "interactions":
-            return web.Response(status=204)
+            out: dict[str, Any] = {"interaction": {"id": p[1], "type": 2}}
+            if body and body.get("type") == 4:
+                msg = self._new_message("0", body.get("data") or {})
+                out["resource"] = {"type": 4, "message": msg}
+            return _json(out)
         if p[0] == "webhooks":
             if method == "POST":
                 return _json(self._new_message(p[1], body))
@@ -643,6 +647,11 @@ class FakeDiscord:
             if nonce:
                 self._nonces[(cid, str(nonce))] = msg["id"]
             return _json(msg)
+        if len(p) == 4 and p[2] == "messages" and method == "GET":
+            found = self.messages.get(p[3])
+            if found is None or found["channel_id"] != cid:
+                return _json({"message": "Unknown Message", "code": 10008}, status=404)
+            return _json(found)
         if len(p) == 4 and p[2] == "messages" and method == "PATCH":
             msg = self.messages.get(p[3])
             if msg is None:
