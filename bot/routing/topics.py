@@ -25,8 +25,8 @@ class TopicModel:
     ) -> None:
         """`declared` maps a topic to keywords or example sentences."""
         self.min_confidence = min_confidence
-        self._words: dict[str, Counter[str]] = defaultdict(Counter)
-        self._totals: Counter[str] = Counter()
+        self._words: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        self._totals: dict[str, float] = defaultdict(float)
         self._docs: Counter[str] = Counter()
         self._vocab: set[str] = set()
         self._keywords: dict[str, set[str]] = {}
@@ -45,8 +45,8 @@ class TopicModel:
     def _count(self, topic: str, words: Iterable[str], weight: float = 1.0) -> None:
         bag = self._words[topic]
         for w in words:
-            bag[w] += weight  # type: ignore[assignment]
-            self._totals[topic] += weight  # type: ignore[assignment]
+            bag[w] += weight
+            self._totals[topic] += weight
             self._vocab.add(w)
 
     def learn(self, text: str, topics: Iterable[str]) -> None:
@@ -67,7 +67,7 @@ class TopicModel:
             bag, total = self._words[topic], self._totals[topic]
             lp = math.log(docs / n_docs)
             for w in words:
-                lp += math.log((bag[w] + 0.1) / (total + 0.1 * v))
+                lp += math.log((bag.get(w, 0.0) + 0.1) / (total + 0.1 * v))
             logp[topic] = lp
         peak = max(logp.values())
         exp = {t: math.exp(lp - peak) for t, lp in logp.items()}

@@ -48,7 +48,7 @@ def test_finnish_independence_day_is_closed() -> None:
     assert cal.holiday_name(date(2024, 12, 6)) == "Independence Day"
 
 
-def test_midsummer_eve_is_closed_in_finland_but_not_in_sweden_calendar_without_it() -> None:
+def test_midsummer_eve_is_closed_in_finland_but_open_without_a_country() -> None:
     cal = fi()
     assert not cal.is_open(hel(2025, 6, 20, 10))  # Juhannusaatto, a Friday
     no_holidays = BusinessCalendar("Europe/Helsinki", "Mon-Fri 08:00-17:00")
