@@ -43,49 +43,38 @@ def _sub(name: str, description: str, *options: dict[str, Any]) -> dict[str, Any
     return {"type": SUB, "name": name, "description": description, "options": list(options)}
 
 
-_QUESTION = _opt("question", "Question number (default: this thread's question)", INTEGER)
+def _question(description: str = "Question number, e.g. 12") -> dict[str, Any]:
+    return _opt("question", description, INTEGER, required=True)
 
+
+# The core's verbs (handlers/commands.py). Options come in the order the core
+# reads them: the question number first.
 SUBCOMMANDS: list[dict[str, Any]] = [
     _sub("help", "What Presence can do"),
-    _sub(
-        "status", "Open questions and SLA clocks", _opt("customer", "Customer", autocomplete=True)
-    ),
-    _sub(
-        "list",
-        "List questions",
-        _opt("scope", "Which questions", choices=["mine", "open", "overdue", "unassigned"]),
-    ),
-    _sub("take", "Take a question", _QUESTION),
+    _sub("queue", "Open questions", _opt("customer", "Only this customer", autocomplete=True)),
+    _sub("mine", "Questions assigned to you"),
+    _sub("show", "One question in detail", _question()),
+    _sub("take", "Take a question", _question()),
+    _sub("resolve", "Mark a question resolved", _question()),
+    _sub("reopen", "Reopen a question", _question()),
     _sub(
         "assign",
         "Hand a question to an expert",
+        _question(),
         _opt("expert", "Expert", autocomplete=True, required=True),
-        _QUESTION,
     ),
-    _sub("resolve", "Mark a question resolved", _QUESTION),
-    _sub("not-question", "This was not a question", _QUESTION),
     _sub(
         "topic",
         "Set a question's topic",
+        _question(),
         _opt("topic", "Topic", autocomplete=True, required=True),
-        _QUESTION,
     ),
+    _sub("search", "Search the archive", _opt("query", "Words to look for", required=True)),
     _sub(
-        "search",
-        "Search the archive",
-        _opt("query", "Words to look for", required=True),
-        _opt("customer", "Customer", autocomplete=True),
-    ),
-    _sub(
-        "link",
-        "Map this channel to a customer",
-        _opt("customer", "Customer", autocomplete=True, required=True),
-    ),
-    _sub(
-        "staff-role",
-        "Add or remove a staff role in this server",
-        _opt("action", "add or remove", choices=["add", "remove"], required=True),
-        _opt("role", "Role", ROLE, required=True),
+        "priority",
+        "Set a question's priority",
+        _question(),
+        _opt("level", "Priority", choices=["low", "normal", "high", "urgent"], required=True),
     ),
 ]
 

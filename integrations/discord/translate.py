@@ -190,7 +190,7 @@ def parse_reply_handle(handle: str) -> tuple[str, str]:
     return app, token
 
 
-def _option_text(option: Mapping[str, Any]) -> str:
+def _option_text(option: Mapping[str, Any], *, last: bool) -> str:
     value = option.get("value")
     kind = option.get("type")
     if kind == 6:  # USER
@@ -200,22 +200,27 @@ def _option_text(option: Mapping[str, Any]) -> str:
     if kind == 8:  # ROLE
         return f"<@&{value}>"
     text = str(value)
-    # Keep multi-word values one argument for the core's grammar.
-    return f'"{text}"' if any(c.isspace() for c in text) and kind == 3 else text
+    # A multi-word value stays one argument for the core's grammar; the last one
+    # needs no quotes (the core reads "the rest" there, e.g. a search query).
+    if kind == 3 and not last and any(c.isspace() for c in text):
+        return '"' + text.replace('"', "'") + '"'
+    return text
 
 
 def command_text(data: Mapping[str, Any]) -> str:
     """`/presence assign question:12 expert:@Ann` -> 'assign 12 <@Ann id>'."""
-    parts: list[str] = []
+    words: list[str] = []
+    values: list[Mapping[str, Any]] = []
     options: list[Mapping[str, Any]] = list(data.get("options") or [])
     while options:
         opt = options.pop(0)
         if opt.get("type") in (1, 2):  # SUB_COMMAND, SUB_COMMAND_GROUP
-            parts.append(str(opt["name"]))
+            words.append(str(opt["name"]))
             options = list(opt.get("options") or []) + options
         else:
-            parts.append(_option_text(opt))
-    return " ".join(parts)
+            values.append(opt)
+    words += [_option_text(v, last=i == len(values) - 1) for i, v in enumerate(values)]
+    return " ".join(words)
 
 
 def interaction_event(

@@ -30,8 +30,8 @@ def assign_command() -> dict[str, object]:
                 "type": 1,
                 "name": "assign",
                 "options": [
-                    {"type": 3, "name": "expert", "value": f"<@{EXPERT['id']}>"},
                     {"type": 4, "name": "question", "value": 12},
+                    {"type": 3, "name": "expert", "value": f"<@{EXPERT['id']}>"},
                 ],
             }
         ],
@@ -43,9 +43,9 @@ async def test_commands_are_registered_at_start(fake: FakeDiscord, adapter: Disc
     (group,) = put.json
     assert group["name"] == "presence"
     subs = {o["name"]: o for o in group["options"]}
-    assert {"take", "assign", "resolve", "not-question", "search", "status"} <= set(subs)
+    assert {"help", "queue", "mine", "show", "take", "resolve", "reopen", "search"} <= set(subs)
     assert any(o.get("autocomplete") for o in subs["assign"]["options"])
-    assert subs["list"]["options"][0]["choices"]
+    assert subs["priority"]["options"][1]["choices"]
 
 
 async def test_slash_command_is_stored_then_deferred_privately(
@@ -63,7 +63,7 @@ async def test_slash_command_is_stored_then_deferred_privately(
     (event,) = await sink.wait(1)
     assert isinstance(event, CommandInvoked)
     assert event.name == "presence"
-    assert event.text == f"assign <@{EXPERT['id']}> 12"
+    assert event.text == f"assign 12 <@{EXPERT['id']}>"
     assert event.author.is_staff is True
     assert event.event_key == f"discord:interaction:{payload['id']}"
     (callback,) = await fake.wait_for("POST", CALLBACK)

@@ -97,7 +97,7 @@ def test_command_text_keeps_multiword_values_together() -> None:
             }
         ],
     }
-    assert translate.command_text(data) == 'search "api keys" "Acme Oy"'
+    assert translate.command_text(data) == 'search "api keys" Acme Oy'
     role = {
         "name": "presence",
         "options": [
