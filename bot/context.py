@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.outgoing import Destination, OutgoingMessage
 from bot.services import Services
 from db.models import AuditEntry
-from db.outbox import enqueue
+from db.outbox import enqueue, outbox_platform
 
 
 @dataclass
@@ -46,13 +46,16 @@ class Context:
         self,
         key: str,
         target_key: str,
-        platform: str,
         msg: OutgoingMessage,
         *,
         purpose: str,
         question_id: int | None = None,
     ) -> None:
-        """Update the message sent under `target_key` in place (chat.update / PATCH)."""
+        """Update the message sent under `target_key` in place (chat.update / PATCH),
+        on whichever platform it went to. Nothing happens if it was never sent."""
+        platform = await outbox_platform(self.session, target_key)
+        if platform is None:
+            return
         await enqueue(
             self.session,
             key=key,

@@ -22,7 +22,7 @@ from bot.ports import ChatPlatform, SendError
 from bot.refs import MessageRef
 from bot.tasks import Waker, cancel_and_wait
 from db.models import OutboxMessage
-from db.outbox import claim_due, next_due, release_sending, sent_refs
+from db.outbox import claim_due, next_due, release_sending, target_states
 
 log = logging.getLogger(__name__)
 
@@ -116,14 +116,16 @@ class OutboxSender:
         async with self._sessions.begin() as session:
             rows = await claim_due(session, now, limit=self._batch_size, lease=self._lease)
             claimed = [_Claim.of(row) for row in rows]
-            targets = await sent_refs(session, [c.target_key for c in claimed if c.target_key])
+            targets = await target_states(session, [c.target_key for c in claimed if c.target_key])
         if not claimed:
             return False
         outcomes = await asyncio.gather(*(self._attempt(c, targets) for c in claimed))
         await self._record(claimed, outcomes)
         return True
 
-    async def _attempt(self, claim: _Claim, targets: Mapping[str, dict[str, Any]]) -> _Outcome:
+    async def _attempt(
+        self, claim: _Claim, targets: Mapping[str, tuple[str, dict[str, Any] | None]]
+    ) -> _Outcome:
         out = _Outcome()
         platform = self._platforms.get(claim.platform)
         if platform is None:
@@ -139,9 +141,13 @@ class OutboxSender:
         async with self._concurrency:
             try:
                 if claim.op == "update":
-                    target = targets.get(claim.target_key or "")
-                    if target is None:
+                    status, target = targets.get(claim.target_key or "", ("missing", None))
+                    if status in ("pending", "sending"):
                         out.wait_for_target = True
+                        return out
+                    if target is None:
+                        out.dead = True
+                        out.error = f"nothing to update: {claim.target_key} is {status}"
                         return out
                     ref = MessageRef(**target)
                     await platform.update(ref, message_from_dict(claim.message))

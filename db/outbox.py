@@ -74,13 +74,23 @@ async def claim_due(
     return rows
 
 
-async def sent_refs(session: AsyncSession, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+async def target_states(
+    session: AsyncSession, keys: Sequence[str]
+) -> dict[str, tuple[str, dict[str, Any] | None]]:
+    """For messages to be edited in place: each target's status and sent ref."""
     if not keys:
         return {}
-    stmt = select(OutboxMessage.key, OutboxMessage.sent_ref).where(
-        OutboxMessage.key.in_(keys), OutboxMessage.status == "sent"
+    stmt = select(OutboxMessage.key, OutboxMessage.status, OutboxMessage.sent_ref).where(
+        OutboxMessage.key.in_(keys)
     )
-    return {k: ref for k, ref in (await session.execute(stmt)).all() if ref}
+    return {k: (status, ref) for k, status, ref in (await session.execute(stmt)).all()}
+
+
+async def outbox_platform(session: AsyncSession, key: str) -> str | None:
+    platform: str | None = await session.scalar(
+        select(OutboxMessage.platform).where(OutboxMessage.key == key)
+    )
+    return platform
 
 
 async def release_sending(session: AsyncSession) -> int:

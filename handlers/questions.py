@@ -176,25 +176,21 @@ def _user(person: Person) -> UserRef:
 
 
 async def refresh_cards(ctx: Context, q: Question, *, tag: str) -> None:
-    """Edit the DM, triage card and acknowledgement in place after a change."""
+    """Edit the triage card and the expert's DM in place after a change."""
     view = await view_of(ctx, q)
     key = f"{tag}:{q.id}:{ctx.now.timestamp()}"
     await ctx.edit(
         f"{key}:triage",
         f"q{q.id}:triage",
-        view.thread.platform,
         cards.triage_card(view),
         purpose="triage_update",
         question_id=q.id,
     )
-    await ctx.edit(
-        f"{key}:dm",
-        f"q{q.id}:dm",
-        view.thread.platform,
-        cards.expert_dm(view),
-        purpose="dm_update",
-        question_id=q.id,
-    )
+    dm_key = q.routing.get("dm_key")
+    if dm_key:
+        await ctx.edit(
+            f"{key}:dm", dm_key, cards.expert_dm(view), purpose="dm_update", question_id=q.id
+        )
 
 
 async def claim(ctx: Context, q: Question, by: Person, *, via: str) -> str:
@@ -216,7 +212,6 @@ async def claim(ctx: Context, q: Question, by: Person, *, via: str) -> str:
     await ctx.edit(
         f"claim:{q.id}:{ctx.now.timestamp()}:ack",
         f"q{q.id}:ack",
-        by.platform,
         OutgoingMessage(text=messages.acknowledgement_taken(by.name or "Our team", due)),
         purpose="ack_update",
         question_id=q.id,
@@ -257,7 +252,6 @@ async def resolve(
     await ctx.edit(
         f"resolve:{q.id}:{ctx.now.timestamp()}:ack",
         f"q{q.id}:ack",
-        by.platform,
         OutgoingMessage(text=messages.acknowledgement_resolved(by.name or "our team")),
         purpose="ack_update",
         question_id=q.id,
