@@ -68,13 +68,16 @@ class BusinessCalendar:
 
     def _plain_from(self, at: datetime) -> bool:
         """True when business time from `at` on is plain calendar time (24/7, nothing closed)."""
-        if not self.hours.always or self._holidays is not None:
+        if not self.hours.always:
             return False
         day = at.astimezone(self.zone).date()
         return self._last_day_off is None or self._last_day_off < day
 
     def is_closed_day(self, day: date) -> bool:
-        return day in self.days_off or (self._holidays is not None and day in self._holidays)
+        if day in self.days_off:
+            return True
+        # Round-the-clock service runs through public holidays; only personal days off stop it.
+        return not self.hours.always and self._holidays is not None and day in self._holidays
 
     def holiday_name(self, day: date) -> str | None:
         if self._holidays is None:
@@ -103,6 +106,10 @@ class BusinessCalendar:
         day = at.astimezone(self.zone).date() - timedelta(days=1)
         closed_run = 0
         while closed_run <= _MAX_CLOSED_DAYS:
+            if self.hours.always and (self._last_day_off is None or day > self._last_day_off):
+                # Round the clock with no day off ahead: open for good from here.
+                yield (self._instant(day, 0), FOREVER)
+                return
             spans = self._day_spans(day)
             closed_run = 0 if spans else closed_run + 1
             yield from spans
@@ -116,15 +123,16 @@ class BusinessCalendar:
             yield (at, FOREVER)
             return
         current: Span | None = None
+        horizon = at + timedelta(days=_MAX_CLOSED_DAYS)
         for s, e in self._raw_spans(at):
+            if s > horizon:
+                break
             if current is not None and s <= current[1]:
                 current = (current[0], max(current[1], e))
                 continue
             if current is not None and current[1] > at:
                 yield current
             current = (s, e)
-            if s > at + timedelta(days=_MAX_CLOSED_DAYS):
-                break
         if current is not None and current[1] > at:
             yield current
 

@@ -109,4 +109,7 @@ def parse_hours(spec: str) -> WeeklyHours:
             pending_days.extend(_days(token, spec))
     if pending_days and not seen_range:
         raise ConfigError(f"bad business hours {spec!r}: days without hours at the end")
-    return WeeklyHours(spec=text, days=tuple(_merge(d) for d in per_day))
+    days = tuple(_merge(d) for d in per_day)
+    # Every day fully open is round the clock, however it was spelled.
+    always = all(d and d[0][0] == 0 and d[-1][1] >= MINUTES_PER_DAY for d in days)
+    return WeeklyHours(spec=text, days=days, always=always)

@@ -89,10 +89,23 @@ def test_round_the_clock_across_dst_is_plain_time_and_25_hour_day() -> None:
     assert sunday.elapsed(hel(2025, 10, 26), hel(2025, 10, 27)) == timedelta(hours=25)
 
 
-def test_twenty_four_seven_with_country_closes_on_holidays() -> None:
+def test_twenty_four_seven_runs_through_holidays_but_not_personal_days_off() -> None:
     cal = BusinessCalendar("Europe/Helsinki", "24/7", country="FI")
-    assert not cal.is_open(hel(2024, 12, 6, 12))
-    assert cal.open_until(hel(2024, 12, 5, 12)) == hel(2024, 12, 6)
+    start = hel(2024, 12, 5, 12)
+    assert cal.is_open(hel(2024, 12, 6, 12))  # Independence Day
+    assert cal.add(start, timedelta(days=3)) == start + timedelta(days=3)
+    person = BusinessCalendar("Europe/Helsinki", "24/7", days_off=[date(2024, 12, 6)])
+    assert not person.is_open(hel(2024, 12, 6, 12))
+    assert person.open_until(start) == hel(2024, 12, 6)
+    assert person.elapsed(start, hel(2024, 12, 7, 12)) == timedelta(hours=24)
+
+
+def test_every_day_all_day_is_round_the_clock() -> None:
+    assert parse_hours("Mon-Sun 00:00-24:00").always
+    assert not parse_hours("Mon-Sat 00:00-24:00").always
+    cal = BusinessCalendar("UTC", "Mon-Sun 00:00-24:00")
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    assert cal.add(start, timedelta(days=400)) == start + timedelta(days=400)
 
 
 def test_split_and_overnight_hours() -> None:
@@ -151,7 +164,7 @@ _CALENDARS = [
     fi(),
     BusinessCalendar("America/New_York", "Mon-Thu 08:00-16:00, Fri 08:00-14:00", country="US"),
     BusinessCalendar("Europe/Helsinki", "Mon-Fri 08:00-12:00 13:00-17:00, Sat 22:00-03:00"),
-    BusinessCalendar("Europe/Helsinki", "24/7", country="FI"),
+    BusinessCalendar("Europe/Helsinki", "24/7", days_off=[date(2025, 12, 24), date(2026, 1, 2)]),
 ]
 
 
