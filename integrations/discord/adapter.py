@@ -250,7 +250,7 @@ class DiscordAdapter:
             with contextlib.suppress(discord.DiscordException, OSError, TimeoutError):
                 text = (await self.client.http.get_message(parent, root)).get("content", "")
         first_line = text.strip().split("\n", 1)[0].strip()
-        name = first_line or msg.title or "Question"
+        name = render.escape_mass_mentions(first_line or msg.title or "Question")
         return name if len(name) <= 90 else name[:89] + "\u2026"
 
     async def _reply(self, to: Destination, payloads: list[dict[str, Any]]) -> MessageRef:

@@ -26,6 +26,7 @@ EMBED_TOTAL_MAX = 6000
 BUTTONS_PER_ROW = 5
 ROWS_MAX = 5
 CUSTOM_ID_MAX = 100
+INLINE_MAX = 40
 NONCE_MAX = 25
 
 _STYLE = {"primary": 1, "default": 2, "danger": 4}
@@ -116,7 +117,10 @@ def _fields(msg: OutgoingMessage) -> list[dict[str, Any]]:
         parts = split_text(escape_mass_mentions(f.value) or "-", FIELD_VALUE_MAX)
         for i, part in enumerate(parts):
             name = f.label if i == 0 else f"{f.label} (cont.)"
-            out.append({"name": _truncate(name, FIELD_NAME_MAX), "value": part or "-"})
+            field: dict[str, Any] = {"name": _truncate(name, FIELD_NAME_MAX), "value": part or "-"}
+            # Short facts sit side by side, as Discord users expect of a card.
+            field["inline"] = len(parts) == 1 and len(part) <= INLINE_MAX
+            out.append(field)
     return out
 
 
