@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+from datetime import timedelta
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -127,6 +128,7 @@ class App:
             self.platforms,
             self.clock,
             concurrency=s.outbox_workers,
+            lease=timedelta(seconds=s.outbox_lease),
             release_on_start=is_sqlite(self.engine),
         )
         self.processor = Processor(

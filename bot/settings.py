@@ -59,6 +59,7 @@ class Settings:
     local_transcript: Path | None = None
     sweep_interval: float = 5.0
     outbox_workers: int = 4
+    outbox_lease: float = 60.0
     ingest_queue_size: int = 1000
 
     @property
@@ -174,5 +175,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         local_transcript=Path(transcript) if transcript else None,
         sweep_interval=_float(env, "PRESENCE_SWEEP_INTERVAL", 5.0),
         outbox_workers=_int(env, "PRESENCE_OUTBOX_WORKERS", 4) or 4,
+        outbox_lease=_float(env, "PRESENCE_OUTBOX_LEASE", 60.0),
         ingest_queue_size=_int(env, "PRESENCE_INGEST_QUEUE", 1000) or 1000,
     )
