@@ -26,6 +26,13 @@ _MAX_CLOSED_DAYS = 3660
 FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=256)
+def _public_holidays(country: str, subdivision: str | None) -> holidays.HolidayBase:
+    # Shared: callers build a calendar per expert per question, and filling a country's
+    # holiday years costs far more than the queries that follow.
+    return holidays.country_holidays(country, subdiv=subdivision)
+
+
 def _utc(at: datetime, name: str) -> datetime:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime")
@@ -54,7 +61,7 @@ class BusinessCalendar:
         self._holidays: holidays.HolidayBase | None = None
         if country:
             try:
-                self._holidays = holidays.country_holidays(country, subdiv=subdivision)
+                self._holidays = _public_holidays(country, subdivision)
             except NotImplementedError as e:
                 where = f"{country}/{subdivision}" if subdivision else country
                 raise ConfigError(f"no public holiday calendar for {where!r}") from e

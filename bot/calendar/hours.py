@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.errors import ConfigError
 
@@ -83,6 +84,7 @@ def _merge(intervals: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(merged)
 
 
+@lru_cache(maxsize=512)
 def parse_hours(spec: str) -> WeeklyHours:
     """Parse a business-hours spec; raise ConfigError naming the bad part."""
     text = spec.strip()
