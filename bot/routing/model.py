@@ -29,6 +29,7 @@ class RoutingRequest:
     owner_first: bool = False
     topic: str | None = None  # known topics (e.g. chosen by the asker); else classified
     extra_topics: frozenset[str] = field(default_factory=frozenset)
+    asker: str | None = None  # never routed their own question
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,8 @@ def _rank(
     spans: dict[int, tuple[datetime, datetime]] = {}
     scored: list[_Scored] = []
     for e in experts:
+        if e.user == req.asker:
+            continue
         c = _Scored(e)
         declared = bool(wanted & e.topics)
         c.is_owner = req.customer_owner is not None and e.user == req.customer_owner

@@ -162,3 +162,11 @@ def test_topic_is_classified_from_declared_keywords_and_learned_history() -> Non
     k = expert("slack:K", {"kubernetes"})
     got = choose(ask("pods evicted from the cluster again"), [a, k], {}, history, model)
     assert got.topic == "kubernetes" and got.assignee == "slack:K"
+
+
+def test_the_asker_is_never_routed_their_own_question() -> None:
+    history = billing_history("slack:A")
+    a = expert("slack:A", {"billing"})
+    b = expert("slack:B", {"billing"})
+    req = RoutingRequest("invoice refund", "en", NOW, topic="billing", asker="slack:A")
+    assert [c.user for c in rank(req, [a, b], {}, history)] == ["slack:B"]
