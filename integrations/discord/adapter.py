@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -79,6 +80,7 @@ class DiscordAdapter:
         self._threads = _Lru()  # root message id -> thread id
         self._guild_of = _Lru()  # channel id -> guild id
         self._warned_forbidden: set[str] = set()
+        self._pending: dict[str, asyncio.Future[str]] = {}
 
     # -- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
@@ -202,12 +204,32 @@ class DiscordAdapter:
         known = self._dm_channels.get(user_id)
         if known:
             return known
+        return await self._once(f"dm:{user_id}", lambda: self._open_dm(user_id))
+
+    async def _open_dm(self, user_id: str) -> str:
         try:
             data = await self.client.http.start_private_message(int(user_id))
         except (TimeoutError, discord.DiscordException, OSError) as e:
             raise errors.to_send_error(e, f"open a DM with user {user_id}") from e
         self._dm_channels.remember(user_id, str(data["id"]))
         return str(data["id"])
+
+    async def _once(self, key: str, make: Callable[[], Awaitable[str]]) -> str:
+        """One request in flight per key: a burst of sends to the same expert or
+        thread waits for the first one's DM channel or thread instead of each
+        opening its own."""
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        task = asyncio.ensure_future(make())
+        self._pending[key] = task
+        try:
+            return await asyncio.shield(task)
+        finally:
+            if task.done():
+                self._pending.pop(key, None)
+            else:
+                task.add_done_callback(lambda _: self._pending.pop(key, None))
 
     async def _ensure_thread(self, parent: str, root: str, msg: OutgoingMessage) -> str:
         """The thread for `root`: an existing thread, or one opened from the message.
@@ -219,6 +241,9 @@ class DiscordAdapter:
             return known
         if isinstance(self.client.get_channel(int(root)), discord.Thread):
             return root
+        return await self._once(f"thread:{root}", lambda: self._open_thread(parent, root, msg))
+
+    async def _open_thread(self, parent: str, root: str, msg: OutgoingMessage) -> str:
         route = Route(
             "POST",
             "/channels/{channel_id}/messages/{message_id}/threads",

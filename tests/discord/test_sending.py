@@ -3,6 +3,7 @@ and Discord's errors, against the fake over real HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -103,6 +104,15 @@ async def test_dm_channel_is_opened_once(fake: FakeDiscord, adapter: DiscordAdap
     b = await adapter.send(to, OutgoingMessage(text="Another"))
     assert len(fake.calls("POST", "/users/@me/channels")) == 1
     assert a.channel_id == b.channel_id == fake.dm_channels[EXPERT["id"]]
+
+
+async def test_a_burst_of_dms_opens_one_channel(fake: FakeDiscord, adapter: DiscordAdapter) -> None:
+    to = Destination.dm(UserRef("discord", EXPERT["id"]))
+    refs = await asyncio.gather(
+        *(adapter.send(to, OutgoingMessage(text=f"q{i}")) for i in range(20))
+    )
+    assert len(fake.calls("POST", "/users/@me/channels")) == 1
+    assert {r.channel_id for r in refs} == {fake.dm_channels[EXPERT["id"]]}
 
 
 async def test_ephemeral_falls_back_to_a_dm(fake: FakeDiscord, adapter: DiscordAdapter) -> None:

@@ -130,6 +130,7 @@ class Recorded:
     path: str
     json: Any
     query: dict[str, str]
+    at: float = field(default_factory=time.perf_counter)  # when the fake received it
 
 
 @dataclass
@@ -321,7 +322,9 @@ class FakeDiscord:
         return out
 
     async def dispatch(self, t: str, d: dict[str, Any]) -> None:
-        """Send a DISPATCH to the session(s) that own the event's guild."""
+        """Send a DISPATCH to the session(s) that own the event's guild.
+
+        Returns once the frame is written to the socket(s)."""
         for s in self._session_for(d.get("guild_id")):
             frame = s.frame(t, d)
             await self._send(s, frame)
