@@ -15,7 +15,9 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import PresenceConfig
 from bot.errors import ConfigError
@@ -23,6 +25,12 @@ from bot.outgoing import Destination, OutgoingMessage
 from bot.ports import EventSink, Member
 from bot.refs import MessageRef, UserRef
 from bot.settings import Settings
+from integrations.slack.installations import (
+    BOT_SCOPES,
+    DbInstallationStore,
+    SignedStateStore,
+    TokenResolver,
+)
 from integrations.slack.listeners import HomeProvider, Listeners
 from integrations.slack.people import Directory
 from integrations.slack.sender import SlackSender
@@ -42,6 +50,14 @@ class SlackAdapter:
             raise ConfigError("SLACK_MODE=socket needs SLACK_APP_TOKEN (an xapp- token)")
         if settings.slack_mode == "http" and not settings.slack_signing_secret:
             raise ConfigError("SLACK_MODE=http needs SLACK_SIGNING_SECRET")
+        self.oauth = bool(settings.slack_client_id and settings.slack_client_secret)
+        if self.oauth and settings.slack_mode != "http":
+            raise ConfigError(
+                "SLACK_CLIENT_ID (installs in many workspaces) needs SLACK_MODE=http "
+                "for the OAuth redirect"
+            )
+        if not self.oauth and not settings.slack_bot_token:
+            raise ConfigError("Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SECRET")
         self.settings = settings
         self.sink = sink
         self.config = config
@@ -52,6 +68,7 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._http_url: str | None = None
+        self._engine: AsyncEngine | None = None
 
     @property
     def sender(self) -> SlackSender:
@@ -70,21 +87,27 @@ class SlackAdapter:
         s = self.settings
         self._session = aiohttp.ClientSession()
         client = AsyncWebClient(
-            token=s.slack_bot_token or None,
+            token=None if self.oauth else s.slack_bot_token,
             base_url=api_base_url(s.slack_api_url),
             session=self._session,
             logger=logging.getLogger("integrations.slack.sdk"),
         )
-        sender = SlackSender(client, directory=Directory(self._fetch_user))
+        oauth_settings = None
+        tokens = None
+        if self.oauth:
+            oauth_settings, tokens = self._oauth()
+        sender = SlackSender(client, directory=Directory(self._fetch_user), tokens=tokens)
         self._sender = sender
-        auth = await sender.call("auth.test")
-        sender.home_team = auth.get("team_id")
-        sender.bot_user = auth.get("user_id")
-        log.info("slack: connected to workspace %s as %s", sender.home_team, sender.bot_user)
+        if not self.oauth:
+            auth = await sender.call("auth.test")
+            sender.home_team = auth.get("team_id")
+            sender.bot_user = auth.get("user_id")
+            log.info("slack: connected to workspace %s as %s", sender.home_team, sender.bot_user)
         self._bolt = AsyncApp(
             client=client,
             signing_secret=s.slack_signing_secret,
             process_before_response=True,
+            oauth_settings=oauth_settings,
             logger=logging.getLogger("integrations.slack.bolt"),
             name="presence",
         )
@@ -100,10 +123,29 @@ class SlackAdapter:
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack: Socket Mode connected")
 
+    def _oauth(self) -> tuple[AsyncOAuthSettings, TokenResolver]:
+        from db.engine import make_engine, make_sessionmaker
+
+        s = self.settings
+        self._engine = make_engine(s.database_url)
+        store = DbInstallationStore(make_sessionmaker(self._engine))
+        oauth_settings = AsyncOAuthSettings(
+            client_id=s.slack_client_id,
+            client_secret=s.slack_client_secret,
+            scopes=list(BOT_SCOPES),
+            installation_store=store,
+            state_store=SignedStateStore(s.slack_client_secret),
+        )
+        return oauth_settings, TokenResolver(store)
+
     async def _start_http(self) -> None:
         s = self.settings
         web_app = web.Application()
         web_app.router.add_post(s.slack_events_path, self._handle_http)
+        flow = self.bolt.oauth_flow
+        if flow is not None:
+            web_app.router.add_get(flow.install_path, self._handle_install)
+            web_app.router.add_get(flow.redirect_uri_path, self._handle_redirect)
         self._runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, s.slack_http_host, s.slack_http_port)
@@ -118,6 +160,16 @@ class SlackAdapter:
         bolt_response = await self.bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
+    async def _handle_install(self, request: web.Request) -> web.Response:
+        assert self.bolt.oauth_flow is not None
+        response = await self.bolt.oauth_flow.handle_installation(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def _handle_redirect(self, request: web.Request) -> web.Response:
+        assert self.bolt.oauth_flow is not None
+        response = await self.bolt.oauth_flow.handle_callback(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
@@ -129,6 +181,9 @@ class SlackAdapter:
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
 
     def ready_info(self) -> dict[str, Any]:
         info: dict[str, Any] = {"slack_mode": self.settings.slack_mode}

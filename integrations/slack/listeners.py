@@ -51,10 +51,23 @@ class Listeners:
         if self.sender.home_team:
             return self.sender.home_team
         auths = body.get("authorizations") or [{}]
-        team = auths[0].get("team_id") or body.get("team_id")
+        team = auths[0].get("team_id") or body.get("team_id") or (body.get("team") or {}).get("id")
         return team if isinstance(team, str) else None
 
+    def _learn(self, body: dict[str, Any], *ids: Any) -> None:
+        """OAuth mode: remember which workspace a channel or person was seen in, so
+        replies go out with that workspace's token."""
+        if self.sender.tokens is not None:
+            channel = (
+                (body.get("channel") or {}).get("id")
+                if isinstance(body.get("channel"), dict)
+                else None
+            )
+            found = [i for i in (*ids, channel, body.get("channel_id")) if isinstance(i, str)]
+            self.sender.tokens.learn(self._home_team(body), *found)
+
     async def _author(self, user_id: str, hint: str | None, body: dict[str, Any]) -> Author:
+        self._learn(body, user_id)
         user = await self.sender.directory.fetch(user_id)
         return author_from_user(user_id, user, home_team=self._home_team(body), hint_team=hint)
 
@@ -71,7 +84,10 @@ class Listeners:
             await ack()
             await self._publish_home(str(ev.get("user") or ""))
             return
+        self._learn(body, ev.get("channel"), (ev.get("item") or {}).get("channel"))
         wanted = translate.wanted_users(body)
+        if self.sender.tokens is not None:
+            self.sender.tokens.learn(self._home_team(body), *wanted)
         authors = await self.sender.directory.authors(wanted, home_team=self._home_team(body))
         event = translate.event(body, authors)
         if event is not None:

@@ -27,6 +27,7 @@ from bot.outgoing import Destination, OutgoingMessage
 from bot.ports import Member, SendError
 from bot.refs import MessageRef, UserRef
 from integrations.slack import errors, render
+from integrations.slack.installations import TokenResolver
 from integrations.slack.people import Directory, author_from_user
 
 log = logging.getLogger(__name__)
@@ -51,21 +52,36 @@ class _Bounded(OrderedDict[str, Any]):
 class SlackSender:
     name = P
 
-    def __init__(self, client: AsyncWebClient, *, directory: Directory) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        directory: Directory,
+        tokens: TokenResolver | None = None,
+    ) -> None:
         self.client = client
         self.directory = directory
+        # None: single-token mode (the client's token); else OAuth, a token per workspace.
+        self.tokens = tokens
         self.home_team: str | None = None
         self.bot_user: str | None = None
         self._dm = _Bounded(4096)
         self._links = _Bounded(4096)
         self._dead = _Bounded(1024)  # channel -> (monotonic time, SendError)
         self._uncertain = _Bounded(4096)  # idempotency keys whose post may have landed
-        self._auth_failure: SendError | None = None
+        self._auth_failures: dict[str, SendError] = {}  # workspace ("" = the token) -> why
 
     # ---- the one gate every call goes through ---------------------------------
-    async def call(self, method: str, *, target: str | None = None, **kwargs: Any) -> Any:
-        if self._auth_failure is not None:
-            raise self._auth_failure
+    async def call(
+        self, method: str, *, target: str | None = None, team: str | None = None, **kwargs: Any
+    ) -> Any:
+        workspace = ""
+        if self.tokens is not None:
+            workspace = team or self.tokens.team_of(target) or ""
+        if (failure := self._auth_failures.get(workspace)) is not None:
+            raise failure
+        if self.tokens is not None:
+            kwargs["token"] = await self.tokens.token_for(workspace or None, target)
         if target is not None and (dead := self._dead.get(target)) is not None:
             if time.monotonic() - dead[0] < _DEAD_FOR:
                 raise dead[1]
@@ -76,7 +92,7 @@ class SlackSender:
             response = await getattr(self.client, method.replace(".", "_"))(**kwargs)
         except SlackApiError as exc:
             err = errors.from_api_error(exc, method=method, target=target)
-            self._remember(err, target)
+            self._remember(err, target, workspace)
             raise err from None
         except SendError:
             raise
@@ -84,12 +100,15 @@ class SlackSender:
             raise errors.from_transport(exc, method=method) from exc
         return response.data
 
-    def _remember(self, err: SendError, target: str | None) -> None:
+    def _remember(self, err: SendError, target: str | None, workspace: str) -> None:
         code = getattr(err, "code", None)
         if code in errors.AUTH_ERRORS:
-            if self._auth_failure is None:
-                log.error("slack: %s; Presence stops calling Slack until restarted", err.reason)
-            self._auth_failure = err
+            if workspace not in self._auth_failures:
+                where = f" for workspace {workspace}" if workspace else ""
+                log.error(
+                    "slack: %s; Presence stops calling Slack%s until restarted", err.reason, where
+                )
+            self._auth_failures[workspace] = err
         elif code in errors.DESTINATION_ERRORS and target is not None:
             log.warning("slack: %s", err.reason)
             self._dead.put(target, (time.monotonic(), err))
@@ -261,8 +280,8 @@ class SlackSender:
     async def _post_response_url(
         self, url: str, msg: OutgoingMessage, *, replace: bool, private: bool
     ) -> None:
-        if self._auth_failure is not None:
-            raise self._auth_failure
+        if (failure := self._auth_failures.get("")) is not None:
+            raise failure
         body = {
             "text": render.fallback_text(msg),
             "blocks": render.blocks(msg, await self.link_for(msg)),
