@@ -185,3 +185,23 @@ def test_elapsed_undoes_add_from_business_starts(
     end = cal.add(begin, d)
     assert end >= begin
     assert cal.elapsed(begin, end) == d
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    cal=st.sampled_from(_CALENDARS),
+    times=st.lists(
+        st.datetimes(
+            min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)
+        ),
+        min_size=3,
+        max_size=3,
+    ),
+)
+def test_elapsed_adds_up_and_never_exceeds_wall_time(
+    cal: BusinessCalendar, times: list[datetime]
+) -> None:
+    a, b, c = sorted(times)
+    assert cal.elapsed(a, c) == cal.elapsed(a, b) + cal.elapsed(b, c)
+    assert timedelta(0) <= cal.elapsed(a, c) <= c - a
+    assert cal.elapsed(c, a) == -cal.elapsed(a, c)
