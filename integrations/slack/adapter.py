@@ -17,7 +17,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import PresenceConfig
 from bot.errors import ConfigError
@@ -112,7 +112,7 @@ class SlackAdapter:
             name="presence",
         )
         listeners = Listeners(self.sink, sender, self.config)
-        listeners.home = self.home_provider
+        listeners.home = self.home_provider or self._home
         listeners.register(self._bolt)
         if s.slack_mode == "http":
             await self._start_http()
@@ -123,12 +123,24 @@ class SlackAdapter:
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack: Socket Mode connected")
 
-    def _oauth(self) -> tuple[AsyncOAuthSettings, TokenResolver]:
+    def _sessions(self) -> async_sessionmaker[AsyncSession]:
+        # Only OAuth and App Home read the database; most deployments never open it here.
         from db.engine import make_engine, make_sessionmaker
 
+        if self._engine is None:
+            self._engine = make_engine(self.settings.database_url)
+        return make_sessionmaker(self._engine)
+
+    async def _home(self, user_id: str) -> list[Any]:
+        from integrations.slack.home import open_questions
+
+        return await open_questions(
+            self._sessions(), user_id, default_tz=self.config.support.timezone
+        )
+
+    def _oauth(self) -> tuple[AsyncOAuthSettings, TokenResolver]:
         s = self.settings
-        self._engine = make_engine(s.database_url)
-        store = DbInstallationStore(make_sessionmaker(self._engine))
+        store = DbInstallationStore(self._sessions())
         oauth_settings = AsyncOAuthSettings(
             client_id=s.slack_client_id,
             client_secret=s.slack_client_secret,

@@ -110,6 +110,15 @@ async def test_a_question_on_slack_from_ask_to_resolve(
     assert updates_of(fake, TRIAGE), "the triage card is updated in place"
     assert len(posts_to(fake, TRIAGE)) == 1
 
+    # Their App Home lists it, with its due time and buttons.
+    home = {"type": "app_home_opened", "user": STAFF, "channel": "D0STAFF001", "tab": "home"}
+    assert await e2e_wire.event(fake.event_envelope(home))
+    [published] = await fake.wait_for("views.publish")
+    assert published["user_id"] == STAFF
+    shown = json.dumps(published["view"]["blocks"])
+    assert "Question #1 from Acme Oy" in shown and "Reply due" in shown
+    assert "question:resolve:1" in shown
+
     # The staff member answers in the thread: the first response.
     reply = fake.message_event(
         SHARED, STAFF, "Settings → API → Rotate.", thread_ts=asked["event"]["ts"]
