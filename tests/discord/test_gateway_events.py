@@ -5,9 +5,20 @@ from __future__ import annotations
 import asyncio
 
 from bot.events import MessageDeleted, MessageEdited, MessagePosted, ReactionAdded
+from bot.outgoing import Destination, OutgoingMessage
 from integrations.discord.adapter import DiscordAdapter
-from tests.discord.conftest import CHANNEL, CUSTOMER, EXPERT, GUILD, STAFF_ROLE, RecordingSink
-from tests.fakes.discord_server import FakeDiscord, iso_now, text_channel
+from integrations.discord.options import DiscordOptions
+from tests.discord.conftest import (
+    CHANNEL,
+    CUSTOMER,
+    EXPERT,
+    FORUM,
+    GUILD,
+    STAFF_ROLE,
+    RecordingSink,
+    config,
+)
+from tests.fakes.discord_server import FakeDiscord, Guild, iso_now, text_channel
 
 
 async def test_customer_message_reaches_the_sink(
@@ -213,3 +224,77 @@ async def test_connection_survives_a_payload_the_library_cannot_parse(
     await fake.dispatch("MESSAGE_CREATE", msg)
     (event,) = await sink.wait(1, within=10)
     assert event.event_key == f"discord:{msg['id']}:create"
+
+
+async def test_forum_post_is_its_own_thread(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    post_id = "1300000000000000077"
+    post = {
+        **text_channel(post_id, GUILD, "Export fails", kind=11, parent_id=FORUM),
+        "owner_id": CUSTOMER["id"],
+        "message_count": 1,
+        "member_count": 1,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": iso_now(),
+            "locked": False,
+        },
+        "newly_created": True,
+    }
+    fake.channels[post_id] = post
+    await fake.dispatch("THREAD_CREATE", post)
+    starter = fake.message(
+        post_id, CUSTOMER, "Export fails with error 500?", guild_id=GUILD, message_id=post_id
+    )
+    await fake.dispatch("MESSAGE_CREATE", starter)
+    (event,) = await sink.wait(1)
+    assert isinstance(event, MessagePosted)
+    assert event.channel.id == FORUM
+    assert event.message.thread_id == post_id and event.message.message_id == post_id
+    ref = await adapter.send(Destination.thread(event.message), OutgoingMessage(text="On it"))
+    assert ref.thread_id == post_id
+    assert fake.calls("POST", rf"/channels/{FORUM}/messages/\d+/threads") == []
+    assert len(fake.calls("POST", f"/channels/{post_id}/messages")) == 1
+
+
+async def test_shards_split_guilds_between_processes(sink: RecordingSink) -> None:
+    # Guild ids whose shard (id >> 22) % 2 is 0 and 1.
+    g0, g1 = str(4 << 22), str(5 << 22)
+    guilds = [
+        Guild(id=g0, channels=[text_channel(str((4 << 22) + 1), g0, "a")]),
+        Guild(id=g1, channels=[text_channel(str((5 << 22) + 1), g1, "b")]),
+    ]
+    fake = FakeDiscord(guilds)
+    await fake.start()
+    sinks = [RecordingSink(), RecordingSink()]
+    adapters = []
+    try:
+        for shard, s in enumerate(sinks):
+            options = DiscordOptions(
+                token="t",
+                api_url=fake.api_url,
+                gateway_url=fake.gateway_url,
+                guild_ready_timeout=0.05,
+                shard_count=2,
+                shard_ids=(shard,),
+                register_commands=False,
+            )
+            adapter = DiscordAdapter(options, s, config())
+            await adapter.start()
+            adapters.append(adapter)
+        assert [a.ready_info()["discord_guilds"] for a in adapters] == [1, 1]
+        assert sorted(op["d"]["shard"][0] for op in fake.gateway_ops if op["op"] == 2) == [0, 1]
+        for gid in (g0, g1):
+            channel = str(int(gid) + 1)
+            await fake.dispatch(
+                "MESSAGE_CREATE", fake.message(channel, CUSTOMER, f"hi from {gid}", guild_id=gid)
+            )
+        (e0,) = await sinks[0].wait(1)
+        (e1,) = await sinks[1].wait(1)
+        assert e0.channel.workspace == g0 and e1.channel.workspace == g1
+    finally:
+        for adapter in adapters:
+            await adapter.stop()
+        await fake.stop()
