@@ -7,6 +7,7 @@ transports (Socket Mode, HTTP Events API) here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -62,6 +63,10 @@ class SlackAdapter:
         self.sink = sink
         self.config = config
         self.home_provider: HomeProvider | None = None
+        # Import a channel's history when the app is added to it. Off until the core
+        # archives history without running detection on it (see docs/slack.md).
+        self.backfill_on_join = False
+        self._background: set[asyncio.Task[Any]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._sender: SlackSender | None = None
         self._bolt: AsyncApp | None = None
@@ -113,6 +118,8 @@ class SlackAdapter:
         )
         listeners = Listeners(self.sink, sender, self.config)
         listeners.home = self.home_provider or self._home
+        if self.backfill_on_join:
+            listeners.on_bot_joined = self._backfill_later
         listeners.register(self._bolt)
         if s.slack_mode == "http":
             await self._start_http()
@@ -182,7 +189,17 @@ class SlackAdapter:
         response = await self.bolt.oauth_flow.handle_callback(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
+    async def _backfill_later(self, channel: str) -> None:
+        from integrations.slack.backfill import backfill
+
+        # Never inside the ack path: a long history must not hold up the 3-second ack.
+        task = asyncio.create_task(backfill(self.sender, self.sink, channel))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
     async def stop(self) -> None:
+        for task in list(self._background):
+            task.cancel()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
