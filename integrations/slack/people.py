@@ -8,6 +8,7 @@ lookup per person, not one per message.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -80,11 +81,20 @@ def author_from_user(
 class Directory:
     """users.info behind a bounded LRU cache with a time limit."""
 
-    def __init__(self, lookup: UserLookup, *, size: int = 2048, ttl: float = 3600.0) -> None:
+    def __init__(
+        self,
+        lookup: UserLookup,
+        *,
+        size: int = 2048,
+        ttl: float = 3600.0,
+        ack_budget: float = 1.5,
+    ) -> None:
         self._lookup = lookup
         self._size = size
         self._ttl = ttl
+        self._ack_budget = ack_budget
         self._cache: OrderedDict[str, tuple[float, dict[str, Any] | None]] = OrderedDict()
+        self._inflight: dict[str, asyncio.Task[dict[str, Any] | None]] = {}
 
     def cached(self, user_id: str) -> dict[str, Any] | None:
         hit = self._cache.get(user_id)
@@ -97,6 +107,17 @@ class Directory:
         if hit is not None and time.monotonic() - hit[0] <= self._ttl:
             self._cache.move_to_end(user_id)
             return hit[1]
+        # A burst from someone new costs one users.info, not one per message; and a
+        # caller that stops waiting (the ack budget) does not cancel the lookup, so
+        # its answer is cached for the next message.
+        task = self._inflight.get(user_id)
+        if task is None:
+            task = asyncio.create_task(self._load(user_id))
+            self._inflight[user_id] = task
+            task.add_done_callback(lambda _: self._inflight.pop(user_id, None))
+        return await asyncio.shield(task)
+
+    async def _load(self, user_id: str) -> dict[str, Any] | None:
         user = await self._lookup(user_id)
         self._cache[user_id] = (time.monotonic(), user)
         self._cache.move_to_end(user_id)
@@ -111,11 +132,13 @@ class Directory:
         out: dict[str, Author] = {}
         for user_id, hint in wanted.items():
             try:
-                user = await self.fetch(user_id)
-            except SendError as err:
-                # A rate-limited users.info must not hold up storing the event:
+                async with asyncio.timeout(self._ack_budget):
+                    user = await self.fetch(user_id)
+            except (SendError, TimeoutError) as err:
+                # A slow or rate-limited users.info must not hold up the 3-second ack:
                 # the payload's team hint still tells staff from customer.
-                log.warning("slack: users.info for %s failed: %s", user_id, err.reason)
+                why = getattr(err, "reason", "timed out")
+                log.warning("slack: users.info for %s failed: %s", user_id, why)
                 user = None
             out[user_id] = author_from_user(user_id, user, home_team=home_team, hint_team=hint)
         return out

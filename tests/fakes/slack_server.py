@@ -79,6 +79,7 @@ class FakeSlack:
             collections.deque
         )
         self._ts = itertools.count(1)
+        self._gates: dict[str, asyncio.Event] = {}
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_ready = asyncio.Event()
@@ -175,6 +176,10 @@ class FakeSlack:
                 _Queued(status, {"ok": False, "error": error}, dict(headers or {}))
             )
 
+    def delay(self, route: str, gate: asyncio.Event) -> None:
+        """Hold every answer of `route` until `gate` is set (a slow Slack)."""
+        self._gates[route] = gate
+
     async def wait_for(
         self, route: str, count: int = 1, *, within: float = 10.0
     ) -> list[dict[str, Any]]:
@@ -213,6 +218,8 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or args.get("token")
         await self._record(Call(method, args, time.perf_counter(), token))
+        if (gate := self._gates.get(method)) is not None:
+            await gate.wait()
         if self._queued[method]:
             q = self._queued[method].popleft()
             return web.json_response(q.body, status=q.status, headers=q.headers)

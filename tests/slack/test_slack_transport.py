@@ -3,12 +3,14 @@ signatures."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.events import CommandInvoked, MessagePosted
 from integrations.slack.adapter import SlackAdapter
 from tests.fakes.slack_server import FakeSlack
-from tests.slack.support import CUSTOMER, SHARED, STAFF, RecordingSink, Wire
+from tests.slack.support import CUSTOMER, SHARED, STAFF, RecordingSink, Wire, eventually
 
 
 async def test_customer_message_is_stored_then_acked(
@@ -100,3 +102,20 @@ async def test_http_port_zero_reports_the_url(adapter: SlackAdapter, mode: str) 
         url = info["slack_http_url"]
         assert url.startswith("http://127.0.0.1:") and url.endswith("/slack/events")
         assert not url.startswith("http://127.0.0.1:0/")
+
+
+async def test_a_slow_users_info_does_not_hold_up_the_ack(
+    fake: FakeSlack, adapter: SlackAdapter, wire: Wire, sink: RecordingSink
+) -> None:
+    adapter.sender.directory._ack_budget = 0.2
+    gate = asyncio.Event()
+    fake.users["U0NEW0001"] = {"id": "U0NEW0001", "team_id": "T0CUST", "real_name": "Nia"}
+    fake.delay("users.info", gate)
+    burst = [fake.message_event(SHARED, "U0NEW0001", f"hello {i}") for i in range(3)]
+    acked = await asyncio.gather(*(wire.event(e) for e in burst))
+    assert all(acked) and len(sink.events) == 3
+    # Stored at once with what the payload says: a customer from another team.
+    assert all(e.author.is_staff is False for e in sink.events)  # type: ignore[union-attr]
+    gate.set()
+    await eventually(lambda: adapter.sender.directory.cached("U0NEW0001") is not None)
+    assert len(fake.calls("users.info")) == 1  # one lookup for the whole burst
