@@ -1,4 +1,4 @@
-"""Presence end to end on Slack: the real App (SQLite), the real bolt and slack_sdk,
+"""Presence end to end on Slack: the real App (SQLite and PostgreSQL), the real bolt and slack_sdk,
 the fake Slack over real sockets, on both transports."""
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ PINGS = ("<!channel>", "<!here>", "<!everyone>", "@channel")
 
 
 @pytest.fixture
-async def app(fake: FakeSlack, mode: str, tmp_path: Path) -> AsyncIterator[App]:
+async def app(fake: FakeSlack, mode: str, db_url: str, tmp_path: Path) -> AsyncIterator[App]:
+    # db_url (tests/conftest.py): SQLite and PostgreSQL, a fresh database each.
     settings = replace(
         slack_settings(fake, mode),
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/presence.db",
+        database_url=db_url,
         ready_file=tmp_path / "ready.json",
     )
     presence = App(settings, parse_config(CONFIG))
