@@ -157,6 +157,7 @@ class DiscordAdapter:
     async def send(
         self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
     ) -> MessageRef:
+        self._check_open()
         link_url = await self.permalink(msg.link) if msg.link is not None else None
         payloads = render.render(msg, link_url=link_url)
         if to.kind == "reply":
@@ -171,6 +172,10 @@ class DiscordAdapter:
             first = first or data
         assert first is not None
         return MessageRef(P, ref_channel, str(first["id"]), thread_id)
+
+    def _check_open(self) -> None:
+        if self.client.is_closed() or self._runner is None:
+            raise SendError("the Discord connection is not open", retryable=True)
 
     async def _post(self, channel_id: str, payload: dict[str, Any]) -> Any:
         route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
@@ -353,6 +358,7 @@ class DiscordAdapter:
         return ref.channel_id
 
     async def update(self, ref: MessageRef, msg: OutgoingMessage) -> None:
+        self._check_open()
         link_url = await self.permalink(msg.link) if msg.link is not None else None
         payload = render.update_payload(msg, link_url=link_url)
         channel = self._channel_of(ref)
@@ -368,6 +374,7 @@ class DiscordAdapter:
             raise errors.to_send_error(e, f"edit message {ref.message_id}") from e
 
     async def react(self, msg: MessageRef, emoji: str) -> None:
+        self._check_open()
         channel = self._channel_of(msg)
         try:
             await self.client.http.add_reaction(channel, msg.message_id, translate.emoji_for(emoji))

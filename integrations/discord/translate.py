@@ -84,8 +84,7 @@ def author(who: discord.abc.User, staff_roles: Iterable[str]) -> Author:
     staff: bool | None = None
     if isinstance(who, discord.Member):
         roles = who.roles
-        ids = {r.id for r in roles} | set(who._roles)
-        staff = is_staff(ids, [r.name for r in roles], staff_roles)
+        staff = is_staff([r.id for r in roles], [r.name for r in roles], staff_roles)
     return Author(
         user=UserRef(P, str(who.id)),
         name=who.display_name,

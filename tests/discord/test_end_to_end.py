@@ -150,6 +150,9 @@ async def test_take_still_works_after_a_restart(presence: Running) -> None:
     assert after.state != "open" and after.assignee_id is not None
     (callback,) = fake.calls("POST", rf"/interactions/{press['id']}/.+/callback")
     assert callback.json["type"] == 6
+    # The card itself is edited in place to show the new owner.
+    edits = fake.calls("PATCH", rf"/channels/{TRIAGE}/messages/{posted['id']}")
+    assert edits and "Taken" in edits[-1].json["embeds"][0]["title"]
 
 
 async def test_staff_reply_in_the_thread_is_the_first_response(presence: Running) -> None:
