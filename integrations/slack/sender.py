@@ -14,6 +14,7 @@ channel's recent history and returns that message instead of posting again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -67,6 +68,7 @@ class SlackSender:
         self.bot_user: str | None = None
         self._dm = _Bounded(4096)
         self._links = _Bounded(4096)
+        self._link_calls: dict[str, asyncio.Task[str]] = {}
         self._dead = _Bounded(1024)  # channel -> (monotonic time, SendError)
         self._uncertain = _Bounded(4096)  # idempotency keys whose post may have landed
         self._auth_failures: dict[str, SendError] = {}  # workspace ("" = the token) -> why
@@ -179,6 +181,16 @@ class SlackSender:
         key = f"{msg.channel_id}/{msg.message_id}"
         if (hit := self._links.get(key)) is not None:
             return str(hit)
+        # The DM, the triage card and the acknowledgement of one question go out
+        # together; they share one chat.getPermalink.
+        task = self._link_calls.get(key)
+        if task is None:
+            task = asyncio.create_task(self._fetch_link(msg, key))
+            self._link_calls[key] = task
+            task.add_done_callback(lambda _: self._link_calls.pop(key, None))
+        return await asyncio.shield(task)
+
+    async def _fetch_link(self, msg: MessageRef, key: str) -> str:
         data = await self.call(
             "chat.getPermalink",
             target=msg.channel_id,
@@ -191,7 +203,11 @@ class SlackSender:
 
     async def member(self, who: UserRef) -> Member:
         user = await self.directory.fetch(who.id)
-        author = author_from_user(who.id, user, home_team=self.home_team)
+        home = self.home_team
+        if home is None and self.tokens is not None:
+            # OAuth: staff of the workspace this person was seen from.
+            home = self.tokens.team_of(who.id)
+        author = author_from_user(who.id, user, home_team=home)
         return Member(
             user=who,
             name=author.name or who.id,

@@ -92,6 +92,7 @@ async def test_a_question_on_slack_from_ask_to_resolve(
     labels = [b["text"]["text"] for b in buttons]
     assert labels[:2] == ["Take", "Assign to…"] and "Resolve" in labels
     assert "archives/C0SHARED01" in json.dumps(card["blocks"])  # link to the thread
+    assert len(fake.calls("chat.getPermalink")) == 1  # shared by the DM and the card
 
     # Slack did not see the ack in time and delivers the same event again.
     before = len(fake.calls_log)
