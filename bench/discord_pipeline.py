@@ -95,7 +95,7 @@ def _text(i: int) -> str:
 
 
 async def _drive(
-    fake: FakeDiscord, n: int, within: float, stored: dict[int, float] | None = None
+    fake: FakeDiscord, n: int, within: float, rate: float, stored: dict[int, float] | None = None
 ) -> dict[str, Any]:
     """Dispatch n customer messages; wait for each one's DM at the fake. `stored`,
     when given, is filled by the adapter's hook with when each event was stored."""
@@ -121,6 +121,8 @@ async def _drive(
         msg = fake.message(CHANNEL, CUSTOMER, _text(i), guild_id=GUILD)
         sent[i] = time.perf_counter()
         await fake.dispatch("MESSAGE_CREATE", msg)
+        if rate:  # paced; otherwise one burst
+            await asyncio.sleep(max(0.0, start + (i + 1) / rate - time.perf_counter()))
     deadline = time.monotonic() + within
     while len(done) < n and time.monotonic() < deadline:
         await asyncio.sleep(0.005)
@@ -148,7 +150,7 @@ async def _drive(
     }
 
 
-async def run_bare(fake: FakeDiscord, n: int, within: float) -> dict[str, Any]:
+async def run_bare(fake: FakeDiscord, n: int, within: float, rate: float) -> dict[str, Any]:
     point_library_at(fake.api_url, fake.gateway_url)
     client = discord.Client(intents=intents(), guild_ready_timeout=0.05)
     ready = asyncio.Event()
@@ -168,7 +170,7 @@ async def run_bare(fake: FakeDiscord, n: int, within: float) -> dict[str, Any]:
     runner = asyncio.create_task(client.connect())
     await asyncio.wait_for(ready.wait(), 30)
     try:
-        return await _drive(fake, n, within)
+        return await _drive(fake, n, within, rate)
     finally:
         await client.close()
         await asyncio.gather(runner, return_exceptions=True)
@@ -187,7 +189,7 @@ class _DmAtOnce:
         return True
 
 
-async def run_adapter_only(fake: FakeDiscord, n: int, within: float) -> dict[str, Any]:
+async def run_adapter_only(fake: FakeDiscord, n: int, within: float, rate: float) -> dict[str, Any]:
     sink = _DmAtOnce()
     options = DiscordOptions(
         token="fake-token",
@@ -200,12 +202,14 @@ async def run_adapter_only(fake: FakeDiscord, n: int, within: float) -> dict[str
     sink.adapter = adapter
     await adapter.start()
     try:
-        return await _drive(fake, n, within)
+        return await _drive(fake, n, within, rate)
     finally:
         await adapter.stop()
 
 
-async def run_presence(fake: FakeDiscord, n: int, within: float, db: str) -> dict[str, Any]:
+async def run_presence(
+    fake: FakeDiscord, n: int, within: float, rate: float, db: str
+) -> dict[str, Any]:
     settings = replace(
         Settings(),
         database_url=db,
@@ -228,7 +232,7 @@ async def run_presence(fake: FakeDiscord, n: int, within: float, db: str) -> dic
 
     adapter.listeners.on_event = on_event
     try:
-        result = await _drive(fake, n, within, stored)
+        result = await _drive(fake, n, within, rate, stored)
         await app.wait_idle(within)
         return result
     finally:
@@ -253,17 +257,18 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     # is kept: on a shared machine a single sub-second run is mostly noise.
     bares, adapters = [], []
     for _ in range(args.repeat):
-        bares.append(await _fresh(lambda f: run_bare(f, n, timeout)))
-        adapters.append(await _fresh(lambda f: run_adapter_only(f, n, timeout)))
+        bares.append(await _fresh(lambda f: run_bare(f, n, timeout, args.rate)))
+        adapters.append(await _fresh(lambda f: run_adapter_only(f, n, timeout, args.rate)))
     bare = _median_run(bares)
     adapter = _median_run(adapters)
-    presence = await _fresh(lambda f: run_presence(f, n, timeout, db))
+    presence = await _fresh(lambda f: run_presence(f, n, timeout, args.rate, db))
     ratio = presence["messages_per_s"] / bare["messages_per_s"] if bare["messages_per_s"] else 0
     adapter_ratio = (
         adapter["messages_per_s"] / bare["messages_per_s"] if bare["messages_per_s"] else 0
     )
     return {
         "events": n,
+        "rate": args.rate or "burst",
         "database": "sqlite" if db.startswith("sqlite") else db.split("://")[0],
         "bare_discord_py": bare,
         "adapter_only": adapter,
@@ -312,6 +317,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--rate", type=float, default=0.0, help="events per second (default: one burst)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of bare and adapter-only")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--out", type=Path, default=Path("bench/results/discord_pipeline.json"))
