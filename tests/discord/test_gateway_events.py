@@ -17,6 +17,7 @@ from tests.discord.conftest import (
     STAFF_ROLE,
     RecordingSink,
     config,
+    guild,
 )
 from tests.fakes.discord_server import FakeDiscord, Guild, iso_now, text_channel
 
@@ -297,4 +298,30 @@ async def test_shards_split_guilds_between_processes(sink: RecordingSink) -> Non
     finally:
         for adapter in adapters:
             await adapter.stop()
+        await fake.stop()
+
+
+async def test_heartbeats_are_acknowledged_and_the_session_holds(
+    sink: RecordingSink,
+) -> None:
+    fake = FakeDiscord([guild()], heartbeat_ms=100)
+    await fake.start()
+    options = DiscordOptions(
+        token="t",
+        api_url=fake.api_url,
+        gateway_url=fake.gateway_url,
+        guild_ready_timeout=0.05,
+        register_commands=False,
+    )
+    adapter = DiscordAdapter(options, sink, config())
+    try:
+        await adapter.start()
+        await asyncio.sleep(0.6)
+        assert fake.heartbeats >= 4
+        assert len(fake.gateway_ops) == 1  # one IDENTIFY, no reconnect
+        msg = fake.message(CHANNEL, CUSTOMER, "ping?", guild_id=GUILD)
+        await fake.dispatch("MESSAGE_CREATE", msg)
+        await sink.wait(1)
+    finally:
+        await adapter.stop()
         await fake.stop()

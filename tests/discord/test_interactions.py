@@ -15,7 +15,7 @@ from tests.discord.conftest import (
     AdapterFactory,
     RecordingSink,
 )
-from tests.fakes.discord_server import FakeDiscord
+from tests.fakes.discord_server import APPLICATION_ID, FakeDiscord
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 
@@ -166,3 +166,33 @@ async def test_expired_token_reply_falls_back_to_a_dm(
     )
     ref = await adapter.send(to, OutgoingMessage(text="Your export is ready"))
     assert ref.channel_id == fake.dm_channels[EXPERT["id"]]
+
+
+async def test_replayed_interaction_is_answered_once(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    press = fake.interaction(
+        kind=3,
+        data={"custom_id": "question:resolve:3", "component_type": 2},
+        author=EXPERT,
+        channel_id=TRIAGE,
+        guild_id=GUILD,
+        roles=[STAFF_ROLE],
+    )
+    await fake.dispatch("INTERACTION_CREATE", press)
+    await fake.wait_for("POST", CALLBACK)
+    await fake.replay()
+    done = fake.message(CHANNEL, CUSTOMER, "marker", guild_id=GUILD)
+    await fake.dispatch("MESSAGE_CREATE", done)
+    await sink.wait(2)
+    assert len(fake.calls("POST", CALLBACK)) == 1
+    assert [type(e).__name__ for e in sink.events] == ["ButtonPressed", "MessagePosted"]
+
+
+async def test_public_reply_is_not_ephemeral(fake: FakeDiscord, adapter: DiscordAdapter) -> None:
+    to = Destination.reply(
+        "discord", f"{APPLICATION_ID}:tok", channel_id=CHANNEL, user_id=EXPERT["id"], private=False
+    )
+    await adapter.send(to, OutgoingMessage(text="Resolved by Ed"))
+    (followup,) = fake.calls("POST", rf"/webhooks/{APPLICATION_ID}/tok")
+    assert "flags" not in followup.json

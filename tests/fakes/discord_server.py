@@ -175,6 +175,7 @@ class FakeDiscord:
         self.heartbeat_ms = heartbeat_ms
         self.requests: list[Recorded] = []
         self.gateway_ops: list[dict[str, Any]] = []  # IDENTIFY/RESUME frames received
+        self.heartbeats = 0
         self.connections: list[dict[str, str]] = []  # query string of each gateway connection
         self.messages: dict[str, dict[str, Any]] = {}  # message id -> message
         self.channels: dict[str, dict[str, Any]] = {}
@@ -467,6 +468,7 @@ class FakeDiscord:
                 frame = json.loads(msg.data)
                 op = frame.get("op")
                 if op == 1:
+                    self.heartbeats += 1
                     await self._send(session or pending, {"op": 11})
                 elif op == 2:
                     self.gateway_ops.append(frame)
