@@ -102,9 +102,9 @@ class Listeners:
 
     # ---- slash command ---------------------------------------------------------
     async def on_command(self, body: dict[str, Any], ack: AsyncAck) -> None:
-        author = await self._author(
-            str(body.get("user_id") or ""), body.get("user_team") or body.get("team_id"), body
-        )
+        # The payload's team_id is where the command ran (the shared channel's host),
+        # not whose member ran it: only users.info or user_team can tell a customer.
+        author = await self._author(str(body.get("user_id") or ""), body.get("user_team"), body)
         try:
             await self._store(translate.command(body, author))
         except Exception:

@@ -68,6 +68,14 @@ async def test_bot_and_system_messages_are_not_stored(
     assert sink.events == []
 
 
+async def test_a_customer_running_the_command_is_not_staff(
+    fake: FakeSlack, wire: Wire, sink: RecordingSink
+) -> None:
+    form = fake.command(CUSTOMER, "queue", channel=SHARED)  # team_id is the home team
+    assert await wire.command(form)
+    assert sink.events[0].author.is_staff is False  # type: ignore[union-attr]
+
+
 async def test_slash_command_becomes_a_command(
     fake: FakeSlack, wire: Wire, sink: RecordingSink
 ) -> None:
