@@ -21,6 +21,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import PresenceConfig
+from bot.errors import ConfigError
 from bot.outgoing import Destination, OutgoingMessage
 from bot.ports import EventSink, Member, SendError
 from bot.refs import MessageRef, UserRef, parse_qualified
@@ -87,7 +88,13 @@ class DiscordAdapter:
         point_library_at(self._s.api_url, self._s.gateway_url)
         self.listeners.attach()
         self.client.on_ready = self._on_ready  # type: ignore[attr-defined]
-        await self.client.login(self._s.token)
+        try:
+            await self.client.login(self._s.token)
+        except discord.LoginFailure:
+            raise ConfigError(
+                "Discord refused DISCORD_TOKEN (401): copy the bot token again from the "
+                "Developer Portal, Bot tab"
+            ) from None
         self._runner = asyncio.create_task(self._run())
         ready = asyncio.create_task(self._ready.wait())
         done, _ = await asyncio.wait(
@@ -95,11 +102,18 @@ class DiscordAdapter:
         )
         if ready not in done:
             ready.cancel()
-            if self._runner in done and self._runner.exception() is not None:
-                raise SendError(
-                    f"Discord connection failed: {self._runner.exception()}", retryable=False
+            failure = self._runner.exception() if self._runner in done else None
+            await self.client.close()
+            if isinstance(failure, discord.PrivilegedIntentsRequired):
+                raise ConfigError(
+                    "Discord refused the Message Content intent: enable 'Message Content "
+                    "Intent' in the Developer Portal, Bot tab, Privileged Gateway Intents"
                 )
-            raise SendError("Discord did not become ready in time", retryable=True)
+            if isinstance(failure, discord.ConnectionClosed) and failure.code == 4004:
+                raise ConfigError("Discord refused DISCORD_TOKEN on the gateway (4004)")
+            if failure is not None:
+                raise ConfigError(f"Discord connection failed: {failure}")
+            raise ConfigError(f"Discord did not become ready within {START_TIMEOUT:.0f} s")
         if self._s.register_commands:
             await self._register_commands()
 

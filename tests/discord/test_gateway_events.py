@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from bot.errors import ConfigError
 from bot.events import MessageDeleted, MessageEdited, MessagePosted, ReactionAdded
 from bot.outgoing import Destination, OutgoingMessage
 from integrations.discord.adapter import DiscordAdapter
@@ -324,4 +327,27 @@ async def test_heartbeats_are_acknowledged_and_the_session_holds(
         await sink.wait(1)
     finally:
         await adapter.stop()
+        await fake.stop()
+
+
+async def test_bad_token_and_missing_intent_are_one_line_config_errors(
+    sink: RecordingSink,
+) -> None:
+    fake = FakeDiscord([guild()], token="right", privileged_intents=0)
+    await fake.start()
+    try:
+        for token, words in (("wrong", "DISCORD_TOKEN"), ("right", "Message Content Intent")):
+            options = DiscordOptions(
+                token=token,
+                api_url=fake.api_url,
+                gateway_url=fake.gateway_url,
+                register_commands=False,
+            )
+            adapter = DiscordAdapter(options, sink, config())
+            with pytest.raises(ConfigError) as info:
+                await adapter.start()
+            assert words in str(info.value) and "\n" not in str(info.value)
+            assert "right" not in str(info.value) and "wrong" not in str(info.value)
+            await adapter.stop()
+    finally:
         await fake.stop()

@@ -170,8 +170,17 @@ def _json(data: Any, *, status: int = 200, headers: dict[str, str] | None = None
 
 
 class FakeDiscord:
-    def __init__(self, guilds: list[Guild] | None = None, *, heartbeat_ms: int = 41250):
+    def __init__(
+        self,
+        guilds: list[Guild] | None = None,
+        *,
+        heartbeat_ms: int = 41250,
+        token: str | None = None,
+        privileged_intents: int = (1 << 1) | (1 << 8) | (1 << 15),
+    ):
         self.guilds: dict[str, Guild] = {g.id: g for g in guilds or []}
+        self.token = token  # when set, other tokens get 401 / close 4004
+        self.privileged_intents = privileged_intents  # enabled in the "portal"
         self.heartbeat_ms = heartbeat_ms
         self.requests: list[Recorded] = []
         self.gateway_ops: list[dict[str, Any]] = []  # IDENTIFY/RESUME frames received
@@ -494,6 +503,15 @@ class FakeDiscord:
         return ws
 
     async def _identify(self, d: dict[str, Any], pending: _Session) -> _Session:
+        privileged = (1 << 1) | (1 << 8) | (1 << 15)
+        if self.token is not None and d.get("token") != self.token:
+            assert pending.ws is not None
+            await pending.ws.close(code=4004, message=b"Authentication failed.")
+            return pending
+        if int(d.get("intents", 0)) & privileged & ~self.privileged_intents:
+            assert pending.ws is not None
+            await pending.ws.close(code=4014, message=b"Disallowed intent(s).")
+            return pending
         shard = tuple(d["shard"]) if d.get("shard") else None
         s = _Session("sess-" + snowflake(), shard)  # type: ignore[arg-type]
         s.ws, s.compressor = pending.ws, pending.compressor
@@ -549,6 +567,9 @@ class FakeDiscord:
                 except ValueError:
                     body = raw.decode(errors="replace")
         self.requests.append(Recorded(request.method, path, body, dict(request.query)))
+        auth = request.headers.get("Authorization", "")
+        if self.token is not None and auth.startswith("Bot ") and auth != f"Bot {self.token}":
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
         try:
             for err in self._errors:
                 if err.method == request.method and err.pattern.fullmatch(path) and err.times:
