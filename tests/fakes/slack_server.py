@@ -421,6 +421,15 @@ class FakeSlack:
                 self._socket_ready.clear()
         return ws
 
+    async def drop_sockets(self, *, refresh: bool = False) -> None:
+        """Slack's own ways of ending a session: a `disconnect` envelope asking the
+        client to reconnect (refresh) or just closing the websocket."""
+        for ws in list(self._sockets):
+            if refresh:
+                await ws.send_json({"type": "disconnect", "reason": "refresh_requested"})
+            else:
+                await ws.close()
+
     async def push(
         self,
         kind: str,
