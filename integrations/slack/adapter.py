@@ -67,6 +67,7 @@ class SlackAdapter:
         # archives history without running detection on it (see docs/slack.md).
         self.backfill_on_join = False
         self._background: set[asyncio.Task[Any]] = set()
+        self._listeners: Listeners | None = None
         self._session: aiohttp.ClientSession | None = None
         self._sender: SlackSender | None = None
         self._bolt: AsyncApp | None = None
@@ -116,7 +117,7 @@ class SlackAdapter:
             logger=logging.getLogger("integrations.slack.bolt"),
             name="presence",
         )
-        listeners = Listeners(self.sink, sender, self.config)
+        listeners = self._listeners = Listeners(self.sink, sender, self.config)
         listeners.home = self.home_provider or self._home
         if self.backfill_on_join:
             listeners.on_bot_joined = self._backfill_later
@@ -200,6 +201,8 @@ class SlackAdapter:
     async def stop(self) -> None:
         for task in list(self._background):
             task.cancel()
+        if self._listeners is not None:
+            self._listeners.cancel_background()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None

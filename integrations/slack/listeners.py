@@ -9,9 +9,10 @@ sink raises, the listener raises, bolt answers 500 (HTTP) or sends no ack
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 # modal's submission reaches the core as `/presence assign <id> <@U…>`.
 ASSIGN_ACTION = re.compile(r"(?:[a-z_]+:)?assign:(?P<id>\d+)")
 
+HOME_REFRESH_DELAY = 2.0  # seconds
+
 HomeProvider = Callable[[str], Awaitable[list[Any]]]
 
 
@@ -39,6 +42,11 @@ class Listeners:
         self.config = config
         self.home: HomeProvider | None = None
         self.on_bot_joined: Callable[[str], Awaitable[None]] | None = None
+        self._background: set[asyncio.Task[None]] = set()
+
+    def cancel_background(self) -> None:
+        for task in list(self._background):
+            task.cancel()
 
     def register(self, app: AsyncApp) -> None:
         app.event(re.compile(r".*"))(self.on_event)
@@ -129,6 +137,20 @@ class Listeners:
             return
         await self._store(pressed)
         await ack()
+        if (body.get("container") or {}).get("type") == "view" and body.get("view", {}).get(
+            "type"
+        ) == "home":
+            self._later(self._refresh_home(user_id))
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _refresh_home(self, user_id: str) -> None:
+        # The core handles the press after the ack; show the Home tab as it leaves it.
+        await asyncio.sleep(HOME_REFRESH_DELAY)
+        await self._publish_home(user_id)
 
     async def _open_assign(self, body: dict[str, Any], question: str, channel: str) -> None:
         view = render.assign_modal(question, channel=channel, response_url=body.get("response_url"))

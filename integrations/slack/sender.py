@@ -272,8 +272,11 @@ class SlackSender:
         return None
 
     async def _ephemeral(self, to: Destination, msg: OutgoingMessage) -> MessageRef:
-        if not to.channel_id or not to.user_id:
-            raise SendError("an ephemeral message needs a channel and a user", retryable=False)
+        if not to.user_id:
+            raise SendError("an ephemeral message needs a user", retryable=False)
+        if not to.channel_id:
+            # A press in App Home has no channel to whisper in: the DM is the private place.
+            return await self.send(Destination("dm", P, user_id=to.user_id), msg)
         args: dict[str, Any] = {
             "channel": to.channel_id,
             "user": to.user_id,

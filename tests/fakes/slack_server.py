@@ -566,6 +566,28 @@ class FakeSlack:
             "actions": [action],
         }
 
+    def home_action(self, user: str, action_id: str) -> dict[str, Any]:
+        """A button pressed in App Home: no channel, no response_url."""
+        team = self.users.get(user, {}).get("team_id", self.team_id)
+        return {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": team},
+            "api_app_id": APP_ID,
+            "container": {"type": "view", "view_id": "VHOME"},
+            "trigger_id": f"{next(self._ts)}.trigger",
+            "team": {"id": self.team_id, "domain": "home"},
+            "view": {"id": "VHOME", "type": "home", "blocks": []},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "text": {"type": "plain_text", "text": "x"},
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+
     def command(self, user: str, text: str, *, channel: str) -> dict[str, str]:
         return {
             "token": "legacy",

@@ -13,6 +13,7 @@ import pytest
 from bot.app import App
 from bot.config import parse_config
 from db.models import Question
+from integrations.slack import listeners
 from integrations.slack.adapter import SlackAdapter
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.support import CUSTOMER, EXPERT, SHARED, STAFF, TRIAGE, Wire, slack_settings
@@ -70,7 +71,12 @@ def updates_of(fake: FakeSlack, channel: str) -> list[dict[str, object]]:
 
 
 async def test_a_question_on_slack_from_ask_to_resolve(
-    fake: FakeSlack, app: App, e2e_wire: Wire, mode: str, tmp_path: Path
+    fake: FakeSlack,
+    app: App,
+    e2e_wire: Wire,
+    mode: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ready = json.loads((tmp_path / "ready.json").read_text())
     assert ready["adapters"] == ["slack"]
@@ -120,6 +126,14 @@ async def test_a_question_on_slack_from_ask_to_resolve(
     shown = json.dumps(published["view"]["blocks"])
     assert "Question #1 from Acme Oy" in shown and "Reply due" in shown
     assert "question:resolve:1" in shown
+    # A press in App Home reaches the core; the answer comes by DM (Home has no
+    # channel to whisper in) and the Home tab is drawn again.
+    monkeypatch.setattr(listeners, "HOME_REFRESH_DELAY", 0.05)
+    assert await e2e_wire.interaction(fake.home_action(STAFF, "question:claim:1"))
+    await app.wait_idle()
+    [note] = posts_to(fake, "D0STAFF001")
+    assert "already have question #1" in str(note["text"])
+    await fake.wait_for("views.publish", 2)
 
     # The staff member answers in the thread: the first response.
     reply = fake.message_event(
