@@ -1,0 +1,237 @@
+"""Named cues read off a cleaned message: how sentences start, phrase families, tags.
+
+The cue names double as model features and as the source of human-readable
+reasons, so they are stable strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.detection import lexicon as lx
+from bot.detection.normalize import (
+    Cleaned,
+    ends_with_question_mark,
+    sentences,
+    strip_trailing_noise,
+    tokens,
+)
+
+_MAX_PHRASE = 5
+# Phrases never span a comma or a sentence end: "I could, you know" is no "could you".
+_SEGMENT = re.compile(r"[,;:.!?()\n]+")
+
+
+def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
+    families: dict[str, Iterable[str]] = {
+        "anyone": lx.ANYONE,
+        "request": lx.REQUEST,
+        "problem": lx.PROBLEM,
+        "thanks": lx.THANKS,
+        "resolved": lx.RESOLVED,
+        "defer": lx.DEFER,
+        "greeting": lx.GREETING,
+        "announce": lx.ANNOUNCE,
+        "idea": lx.IDEA,
+        "rhetorical": lx.RHETORICAL,
+        "wonder": lx.WONDER,
+        "help": lx.HELP,
+    }
+    table: dict[tuple[str, ...], set[str]] = {}
+    for family, phrases in families.items():
+        for phrase in phrases:
+            key = tuple(tokens(phrase))
+            if key:
+                table.setdefault(key, set()).add(family)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+PHRASES = _phrase_table()
+_WH_CANON = {w: canon for canon, words in lx.WH.items() for w in words}
+_AUX = frozenset(lx.AUX)
+_SUBJ = frozenset(lx.SUBJ)
+_BACKCHANNEL = frozenset(tuple(tokens(p)) for p in lx.BACKCHANNEL)
+_TAGS = frozenset(tuple(tokens(p)) for p in lx.TAGS)
+_PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lx.PROBLEM_STRONG)
+_REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WEAK)
+_ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Everything the model and the kind rules need to know about one message."""
+
+    words: tuple[str, ...]  # lower-case words, "?"/"!" runs included
+    names: frozenset[str]  # cue names that fired
+    families: frozenset[str]  # phrase families that matched (see _phrase_table)
+
+
+def is_fi_clitic(word: str) -> bool:
+    if word in lx.FI_CLITIC_WORDS:
+        return True
+    if len(word) < 4 or word in lx.FI_CLITIC_STOP or not word.isalpha():
+        return False
+    if word.endswith(("ko", "kö")):
+        # "-kko" is a noun ending (verkko, taulukko); a clitic follows a vowel or n/t/s/l/r.
+        return word[-3] in "aeiouyäönstlr"
+    if word.endswith(("kos", "kös")):
+        return word[-4] in "aeiouyäönstlr"
+    return word.endswith("ks") and word[-3] in "aeiouyäön" and len(word) <= 8
+
+
+def _skip_fillers(words: list[str]) -> list[str]:
+    i = 0
+    while i < len(words) - 1 and words[i] in lx.FILLERS:
+        i += 1
+    return words[i:]
+
+
+def _sentence_start(words: list[str], names: set[str], where: str) -> None:
+    if not words:
+        return
+    w1 = words[0]
+    w2 = words[1] if len(words) > 1 else ""
+    canon = _WH_CANON.get(w1)
+    if canon is not None:
+        names.add(f"wh_start:{canon}")
+        names.add(f"{where}wh_start")
+        if w2 in _AUX or is_fi_clitic(w2):
+            names.add(f"{where}wh_aux")
+        elif w2 in _SUBJ:
+            # "when I log in ...", "what we do is ...": a clause, not a question
+            names.add(f"{where}wh_subj")
+        if len(words) == 1:
+            names.add("wh_alone")
+    elif w1 in _AUX:
+        if w2 in _SUBJ:
+            names.add(f"{where}aux_subj_start")
+        else:
+            names.add(f"{where}aux_start")
+    elif is_fi_clitic(w1):
+        names.add(f"{where}clitic_start")
+    elif w1 in lx.FIRST_PERSON:
+        names.add(f"{where}first_person_start")
+    if w1 in ("any", "anyone", "anybody", "any1", "someone", "somebody"):
+        names.add(f"{where}anyone_start")
+
+
+def _match_phrases(
+    seg: list[str], first: bool, names: set[str], families: set[str], n_words: int
+) -> None:
+    for i in range(len(seg)):
+        for j in range(i + 1, min(len(seg), i + _MAX_PHRASE) + 1):
+            key = tuple(seg[i:j])
+            fam = PHRASES.get(key)
+            if not fam:
+                continue
+            families |= fam
+            if first and i == 0:
+                names.update(f"lead_{f}" for f in fam)
+            if "problem" in fam and key in _PROBLEM_STRONG:
+                names.add("problem_strong")
+            if "request" in fam and _strong_request(key, seg, i, j, n_words):
+                names.add("request_strong")
+
+
+def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_words: int) -> bool:
+    if key in _REQUEST_WEAK:
+        nxt = words[j] if j < len(words) else ""
+        return bool(nxt) and nxt not in lx.INFINITIVE_MARKS and n_words <= 15
+    # "seems to please everybody" uses the verb, not the request
+    return not (
+        key[0] in ("please", "pls", "plz") and i > 0 and words[i - 1] in lx.INFINITIVE_MARKS
+    )
+
+
+def _length_bucket(n: int) -> str:
+    for limit, name in ((0, "0"), (1, "1"), (2, "2"), (3, "3"), (5, "4-5"), (9, "6-9")):
+        if n <= limit:
+            return name
+    return "10-19" if n < 20 else "20+"
+
+
+def read_cues(cleaned: Cleaned) -> Cues:
+    text = cleaned.text
+    toks = tokens(text)
+    words = [t for t in toks if t[0] not in "?!"]
+    names: set[str] = {f"len:{_length_bucket(len(words))}"}
+    if ends_with_question_mark(text):
+        names.add("endq")
+    if "?" in text:
+        names.add("hasq")
+        if "??" in text:
+            names.add("multiq")
+    if "!" in text:
+        names.add("excl")
+    for flag, name in (
+        (cleaned.had_code, "code_removed"),
+        (cleaned.had_quote, "quote_removed"),
+        (cleaned.had_url, "url_removed"),
+        (cleaned.had_mention, "mention_removed"),
+        (cleaned.truncated, "truncated"),
+        (cleaned.question_mark_removed, "qmark_only_in_removed"),
+    ):
+        if flag:
+            names.add(name)
+
+    sents = sentences(text)
+    picked = sents if len(sents) <= 4 else sents[:2] + sents[-2:]
+    for idx, sent in enumerate(picked):
+        sw = strip_trailing_noise([t for t in tokens(sent) if t[0] not in "?!"])
+        where = "first_" if idx == 0 else "later_"
+        _sentence_start(_skip_fillers(sw), names, where)
+        if idx > 0 and ends_with_question_mark(sent):
+            names.add("later_sent_q")
+    if len(picked) > 1:
+        names.add("multi_sentence")
+
+    families: set[str] = set()
+    n = len(words)
+    for seg_no, segment in enumerate(_SEGMENT.split(text)):
+        seg = [t for t in tokens(segment) if t[0] not in "?!"]
+        _match_phrases(seg, seg_no == 0, names, families, n)
+    names.update(f"fam_{f}" for f in families)
+
+    if any(w in _WH_CANON for w in words):
+        names.add("wh_any")
+        for i in range(1, len(words) - 2):
+            if words[i] in _WH_CANON and words[i + 1] in _AUX and words[i + 2] in _SUBJ:
+                names.add("mid_wh_aux_subj")  # "good, how are you", "hey girl how r u"
+                break
+    if any(is_fi_clitic(w) for w in words):
+        names.add("clitic_any")
+
+    core = tuple(strip_trailing_noise(words))
+    if core and n <= 6:
+        lead_trim = tuple(_skip_fillers(list(core)))
+        if lead_trim[0] in _ECHO_LEAD and len(lead_trim) > 1:
+            lead_trim = lead_trim[1:]
+        if core in _BACKCHANNEL or lead_trim in _BACKCHANNEL:
+            names.add("backchannel")
+        elif (
+            len(lead_trim) == 1
+            and "endq" in names
+            and lead_trim[0] not in _WH_CANON
+            and lead_trim[0] not in lx.ONE_WORD_ASKS
+            and not is_fi_clitic(lead_trim[0])
+        ):
+            names.add("one_word_echo")
+        elif (len(lead_trim) == 2 and lead_trim[0] in lx.ECHO_AUX and lead_trim[1] in _SUBJ) or (
+            len(lead_trim) == 1 and lead_trim[0] in ("onko", "oliko", "niinkö", "onks")
+        ):
+            names.add("echo_question")
+    if (
+        "endq" not in names
+        and 2 <= len(core) <= 5
+        and core[0] in lx.EXCLAIM_HEADS
+        and core[1] in lx.EXCLAIM_WORDS
+    ):
+        names.add("exclamation")
+    if "endq" in names and len(core) >= 3:
+        for k in (3, 2, 1):
+            if len(core) > k + 1 and core[-k:] in _TAGS:
+                names.add("tag_question")
+                break
+    return Cues(words=tuple(toks), names=frozenset(names), families=frozenset(families))

@@ -1,0 +1,103 @@
+"""Rules that name what a message is (question, problem, request, ...) and veto
+question-shaped messages that ask nothing (backchannels, rhetorical questions).
+
+The linear model scores how much a message reads like a question; these rules
+decide the kind and may raise the score for problem reports and requests, which
+need a reply even without a question mark, or cap it for the hard negatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.detection.cues import Cues
+
+KINDS = ("question", "problem", "request", "idea", "thanks", "greeting", "chatter", "announcement")
+NEEDS_REPLY = frozenset({"question", "problem", "request"})
+
+# Scores the rules give when they, not the model, decide that a reply is needed.
+PROBLEM_SCORE = 0.8
+REQUEST_SCORE = 0.8
+# Upper bound for question-shaped messages that ask nothing.
+VETO_CAP = 0.15
+
+_QSHAPE = frozenset(
+    {
+        "first_wh_start",
+        "first_aux_subj_start",
+        "first_clitic_start",
+        "later_wh_start",
+        "later_aux_subj_start",
+        "later_clitic_start",
+        "first_anyone_start",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    kind: str
+    score: float
+    reasons: tuple[str, ...]
+    resolves: bool
+
+
+def decide(cues: Cues, model_score: float) -> Verdict:
+    names, fam = cues.names, cues.families
+    reasons: list[str] = []
+    n_words = sum(1 for w in cues.words if w[0] not in "?!")
+    asks = model_score >= 0.5
+    shaped = bool(names & _QSHAPE) or "endq" in names or "fam_wonder" in names
+
+    if "len:0" in names:
+        reason = "nothing left to read after removing code, quotes, links and mentions"
+        if "mention_removed" in names and not ({"code_removed", "url_removed"} & names):
+            reason = "only mentions someone"
+        return Verdict("chatter", 0.0, (reason,), False)
+
+    if "fam_rhetorical" in names:
+        return Verdict("chatter", min(model_score, VETO_CAP), ("rhetorical question",), False)
+    if "backchannel" in names or "echo_question" in names:
+        reason = "backchannel reply, asks nothing" if n_words > 0 else "no words"
+        return Verdict("chatter", min(model_score, VETO_CAP), (reason,), False)
+    if "one_word_echo" in names:
+        return Verdict("chatter", min(model_score, 0.4), ("one-word echo",), False)
+    if "exclamation" in names:
+        return Verdict("chatter", min(model_score, VETO_CAP), ("exclamation",), False)
+
+    if "thanks" in fam or "resolved" in fam:
+        still_open = "problem" in fam and "resolved" not in fam
+        if not still_open and not (asks and shaped and "lead_thanks" not in names):
+            resolves = "resolved" in fam or ("defer" not in fam and n_words <= 6)
+            why = "says the problem is solved" if "resolved" in fam else "thanks"
+            return Verdict("thanks", min(model_score, 0.2), (why,), resolves)
+
+    announces = "lead_announce" in names or ("announce" in fam and n_words >= 6)
+    if announces and not ("endq" in names and asks):
+        return Verdict(
+            "announcement", min(model_score, 0.2), ("reads like an announcement",), False
+        )
+
+    if "request_strong" in names and (
+        "lead_request" in names or asks or "first_aux_subj_start" in names
+    ):
+        reasons.append("asks for something to be done")
+        return Verdict("request", max(model_score, REQUEST_SCORE), tuple(reasons), False)
+
+    if "idea" in fam and not ("endq" in names and asks):
+        return Verdict("idea", min(model_score, 0.35), ("suggests an idea",), False)
+
+    if asks:
+        if "problem" in fam:
+            reasons.append("mentions a problem")
+        return Verdict("question", model_score, tuple(reasons), False)
+
+    if "problem_strong" in names and 3 <= n_words <= 40:
+        return Verdict("problem", max(model_score, PROBLEM_SCORE), ("reports a problem",), False)
+
+    if "request_strong" in names and 3 <= n_words <= 40:
+        return Verdict("request", max(model_score, REQUEST_SCORE), ("asks for something",), False)
+
+    if "lead_greeting" in names and n_words <= 4:
+        return Verdict("greeting", model_score, ("greeting",), False)
+    return Verdict("chatter", model_score, (), False)

@@ -1,0 +1,358 @@
+"""Cue words and phrases per language (en, fi, sv, da, no).
+
+Every entry is lower-case and matched on whole words of the normalised text.
+Entries are written "a|b|c" to keep this data file compact. The detector is
+language-agnostic at the feature level: a Finnish "miten" and a Swedish "hur"
+both fire the cue ``wh_start:how``, so weights learned on the larger English
+training data carry over to the Nordic languages.
+"""
+
+from __future__ import annotations
+
+
+def _p(*parts: str) -> tuple[str, ...]:
+    return tuple(w for part in parts for w in part.split("|") if w)
+
+
+# Interrogative words by canonical meaning. Only their position at the start of
+# a sentence is a strong cue; "when"/"när"/"når" also open plain clauses
+# ("when I log in it fails"), so they get their own weight.
+WH: dict[str, tuple[str, ...]] = {
+    "what": _p(
+        "what|whats|what's|wat|wut|wht|whatcha|wassup|whatsup|mitä|mita|mikä|mika|mitkä|minkä|",
+        "millä|mille|miltä|mitäs|vad|vilken|vilket|vilka|hvad|hva|hvilken|hvilket|hvilke|which|",
+        "entä|entäs",
+    ),
+    "where": _p(
+        "where|wheres|where's|missä|missa|mistä|mista|mihin|minne|vart|varifrån|varifran|hvor|",
+        "hvorhen|hvorfra",
+    ),
+    "when": _p(
+        "when|whens|milloin|när|når|hvornår|hvornar|koska",
+    ),
+    "why": _p(
+        "why|whys|miksi|miks|varför|varfor|hvorfor|howcome",
+    ),
+    "who": _p(
+        "who|whos|who's|whom|whose|kuka|ketkä|kenen|kenelle|keneltä|kehen|vem|vems|hvem|hvems",
+    ),
+    "how": _p(
+        "how|hows|how's|miten|mitenkä|kuinka|millainen|minkälainen|mites|paljonko|montako|",
+        "kumpi|kumpaa|hur|hurdan|hvordan|hvorledes|åssen",
+    ),
+}
+
+# Auxiliaries / verbs that open a yes/no question when they come first and a
+# subject follows ("can I", "kan jag", "kan jeg", "er det").
+AUX: tuple[str, ...] = _p(
+    "is|isnt|isn't|are|arent|aren't|r|was|wasnt|wasn't|were|am|do|does|did|dont|don't|",
+    "doesnt|doesn't|didnt|didn't|can|cant|can't|could|couldnt|couldn't|will|wont|won't|",
+    "would|wouldnt|wouldn't|should|shouldnt|shouldn't|shall|may|might|must|have|has|had|",
+    "havent|haven't|hasnt|hasn't|ru|ur|wanna|är|kan|har|finns|ska|skall|går|funkar|",
+    "fungerar|behöver|måste|vill|får|borde|brukar|kommer|gör|vet|stämmer|blir|var|hade|",
+    "kunde|skulle|hjälper|syns|visas|händer|stöder|stödjer|klarar|gäller|er|findes|skal|",
+    "virker|fungerer|behøver|må|vil|burde|plejer|gør|ved|passer|bliver|havde|hjælper|vises|",
+    "sker|tager|understøtter|gælder|kender|finnes|funker|trenger|pleier|gjør|stemmer|hadde|",
+    "hjelper|skjer|tar|støtter|gjelder|kjenner",
+)
+
+# Subjects that may follow a fronted auxiliary.
+SUBJ: tuple[str, ...] = _p(
+    "i|you|u|ya|ye|we|they|he|she|it|there|this|that|these|those|anyone|anybody|any1|",
+    "someone|somebody|the|my|your|ur|our|their|his|her|its|everyone|yall|y'all|me|jag|du|",
+    "ni|vi|de|han|hon|den|det|man|någon|nån|jeg|dere|hun|nogen|noen|dig|deg|mig|meg",
+)
+
+# Finnish question clitics sit on a word's end: toimiiko, onko, voiks, eikös.
+FI_CLITIC_SUFFIXES: tuple[str, ...] = _p(
+    "ko|kö|kos|kös|ks",
+)
+
+# Words that only look like they carry the clitic.
+FI_CLITIC_STOP: frozenset[str] = frozenset(
+    _p(
+        "ahkko|asks|backs|banks|blocks|books|checks|chunks|cisco|clicks|cooks|costco|decks|",
+        "deko|desks|disco|disks|docks|drinks|echo|ekks|folks|forks|fucks|gecko|geeks|hacks|",
+        "heikko|hooks|ikkö|jakso|jukka|kaks|kicks|kiekko|kiitoks|kiosko|kokko|koko|koska|ks|",
+        "kukko|lakko|links|lmks|locks|looks|lukko|marks|mexico|mikko|oikko|packs|paikko|parks|",
+        "peeks|picks|psycho|ranking|ranks|risks|rocks|rococo|seeks|siks|sinks|socks|sticks|",
+        "sucks|sukko|taco|takko|talks|tasks|taulukko|tesco|thanks|thinks|thks|thx|tikko|tks|",
+        "tokyo|tracks|verkko|walks|weeks|winks|works",
+    )
+)
+
+# Finnish question verbs frequently seen with the clitic; a safety net for the
+# stop-list approach above.
+FI_CLITIC_WORDS: frozenset[str] = frozenset(
+    _p(
+        "ehditkö|eiks|eikö|eikös|jaksaako|kannattaako|käykö|löytyykö|meneekö|muistaako|näkyykö|",
+        "oletko|olisiko|olisko|onko|onkohan|onkos|onks|onkse|ootko|ootsä|osaako|osaatko|ovatko|",
+        "pitääks|pitääkö|pystyttekö|pystyykö|saako|saaks|saanko|saisinko|tarvitseeko|tiedätkö|",
+        "tietääkö|toimiiko|toimiiks|toimisko|tuleeko|voiko|voiks|voinko|voisiko|voisitko|",
+        "voisitteko|voitteko",
+    )
+)
+
+ANYONE: tuple[str, ...] = _p(
+    "anyone|anybody|any1|n e 1|any one|someone|somebody|does anyone|anyone know|any idea|",
+    "any ideas|any clue|any tips|any suggestions|joku|jollain|kukaan|kellään|kenelläkään|",
+    "jollakin|onko kellään|tietääkö joku|någon|nån|någon som|nogen|nogen der|noen|noen som",
+)
+
+# Phrases that ask for something to be done ("requests" need a reply too).
+REQUEST: tuple[str, ...] = _p(
+    "please|pls|plz|plox|kindly|can you|could you|would you|can u|could u|can someone|",
+    "could someone|can anyone|i need|we need|i'd like|i would like|we'd like|we would like|",
+    "add me|invite me|let me know|send me|give me|i want to request|requesting|need access|",
+    "voisitko|voisitteko|voitteko|voisiko joku|pystyttekö|saisinko|saisimmeko|haluaisin|",
+    "haluaisimme|tarvitsen|tarvitsemme|tarvitsisin|pyydän|pyytäisin|lisätkää|lisää minut|",
+    "lisäisittekö|olkaa hyvä ja|ole hyvä ja|kiitos jos|laittakaa|lähettäkää|antakaa|kan ni|",
+    "kan du|skulle ni kunna|skulle du kunna|kunde ni|kunde du|snälla|vänligen|jag behöver|",
+    "vi behöver|lägg till mig|jag vill ha|vi vill ha|jag skulle vilja|vi skulle vilja|",
+    "tacksam om|skicka|kan i|kunne i|vil i|venligst|jeg har brug for|vi har brug for|",
+    "tilføj mig|jeg vil gerne|vi vil gerne|vær sød at|send mig|kan dere|kunne dere|",
+    "vil dere|vennligst|jeg trenger|vi trenger|legg meg til|jeg vil gjerne|vi vil gjerne|",
+    "vær så snill|vær snill å|send meg",
+)
+
+# Phrases that report something broken; a report needs a reply even without "?".
+PROBLEM: tuple[str, ...] = _p(
+    "error|errors|fails|failed|failing|failure|broken|crash|crashes|crashed|crashing|",
+    "doesn't work|doesnt work|does not work|don't work|not working|isn't working|",
+    "stopped working|won't load|wont load|can't log in|cant login|cannot|can't access|",
+    "unable to|bug|stuck|timeout|timed out|times out|is down|are down|goes down|exception|",
+    "not loading|doesn't load|missing|wrong|no longer|keeps failing|throws|500|404|403|",
+    "denied|not showing|disappeared|freezes|hangs|nothing happens|still fails|still broken|",
+    "ei toimi|ei toimi enää|ei onnistu|virhe|virheen|virheilmoitus|virheilmoituksen|kaatuu|",
+    "kaatui|rikki|jumissa|jumittaa|ongelma|ongelmia|ei näy|ei lataudu|epäonnistuu|",
+    "epäonnistui|en pääse|emme pääse|en saa|ei pysty|lakannut toimimasta|bugi|puuttuu|",
+    "hidas|ei aukea|ei auennut|ei mene läpi|herjaa|tökkii|fungerar inte|funkar inte|",
+    "funkar ej|fungerar ej|felmeddelande|fel|kraschar|kraschade|går inte|trasig|trasigt|",
+    "problem|problemet|hänger sig|laddar inte|misslyckas|misslyckades|kommer inte in|",
+    "buggen|strular|syns inte|saknas|slutat fungera|kan inte|virker ikke|fungerer ikke|",
+    "fejl|fejlmeddelelse|fejlen|crasher|går ned|gik ned|kan ikke|i stykker|hænger|",
+    "indlæser ikke|mislykkes|kommer ikke ind|vises ikke|mangler|holdt op med at virke|",
+    "funker ikke|feil|feilmelding|feilen|krasjer|krasjet|ødelagt|henger|laster ikke|",
+    "slutta å virke|sluttet å virke",
+)
+
+THANKS: tuple[str, ...] = _p(
+    "thanks|thank you|thankyou|thx|thnx|tnx|ty|tyvm|cheers|appreciated|much appreciated|",
+    "many thanks|kiitos|kiitti|kiitoksia|kiitokset|kitos|kiitosta|kiitän|tack|tackar|",
+    "tusen tack|tack så mycket|stort tack|tak|mange tak|tusind tak|takker|takk|tusen takk|",
+    "mange takk",
+)
+
+# Customer signals that the problem is gone: candidates to resolve the question.
+RESOLVED: tuple[str, ...] = _p(
+    "that fixed it|fixed it|it works now|works now|working now|all good|solved|resolved|",
+    "got it working|problem solved|that did it|that did the trick|figured it out|",
+    "never mind|nevermind|nvm|sorted|it's fixed|its fixed|toimii nyt|nyt toimii|",
+    "nyt se toimii|ratkesi|korjaantui|auttoi|onnistui|selvisi|homma hoidossa|nyt pelittää|",
+    "toimii taas|det löste sig|funkar nu|fungerar nu|nu funkar det|nu fungerar det|löst|",
+    "det hjälpte|löste problemet|det fungerar igen|det virker nu|virker nu|nu virker det|",
+    "løst|det hjalp|det løste det|det løste problemet|funker nå|virker nå|det virker nå|",
+    "nå virker det|det løste seg|fungerer nå|fungerer nu",
+)
+
+# After a thanks these mean the customer is still working on it.
+DEFER: tuple[str, ...] = _p(
+    "i'll try|ill try|will try|i will try|let you know|will check|i'll check|but|still|",
+    "however|kokeilen|katson|testaan|mutta|silti|vieläkin|jag testar|jag provar|men|",
+    "fortfarande|jeg prøver|jeg tester|stadig|fortsatt|likevel",
+)
+
+GREETING: tuple[str, ...] = _p(
+    "hi|hello|hey|heya|hiya|howdy|yo|good morning|morning|good afternoon|good evening|",
+    "greetings|hi all|hello all|hi everyone|hey all|hey everyone|sup|moi|moikka|moro|hei|",
+    "heippa|terve|huomenta|hyvää huomenta|päivää|hyvää päivää|iltaa|moikka kaikki|",
+    "hei kaikki|hej|hejsan|tjena|tjabba|god morgon|hallå|morrn|hej allihop|goddag|",
+    "godmorgen|hejsa|davs|halløj|hej alle|hallo|god morgen|heisann|morn|hei alle",
+)
+
+ANNOUNCE: tuple[str, ...] = _p(
+    "fyi|heads up|heads-up|announcement|reminder|scheduled maintenance|maintenance window|",
+    "we have released|we released|we've released|is now live|now available|release notes|",
+    "changelog|new version|we are happy to announce|we're happy to announce|downtime|",
+    "will be unavailable|psa|tiedoksi|huomio|huoltokatko|julkaisimme|uusi versio|muistutus|",
+    "on nyt saatavilla|tiedote|päivitys julkaistu|info|observera|planerat underhåll|",
+    "vi har släppt|ny version|påminnelse|finns nu tillgänglig|driftstörning|bemærk|",
+    "planlagt vedligeholdelse|vi har udgivet|påmindelse|er nu tilgængelig|merk|",
+    "planlagt vedlikehold|vi har lansert|ny versjon|er nå tilgjengelig",
+)
+
+IDEA: tuple[str, ...] = _p(
+    "it would be nice|it would be great|would be nice if|would be great if|would be cool|",
+    "feature request|suggestion|idea|i wish|would love|nice to have|it'd be nice|",
+    "it'd be great|consider adding|olisi kiva|olisi hienoa|olisi hyvä|ehdotus|toive|",
+    "toivoisin|olisi kätevää|det vore bra|det vore kul|det vore smidigt|förslag|önskemål|",
+    "skulle vara bra|skulle vara kul|önskar|det ville være godt|det ville være fedt|",
+    "det ville være rart|forslag|ønske|kunne være fedt|det hadde vært fint|",
+    "det hadde vært fint om|det ville vært fint|hadde vært kjekt",
+)
+
+# Short replies that look like questions but ask nothing ("really?", "is that right?").
+BACKCHANNEL: tuple[str, ...] = _p(
+    "really|seriously|right|ok|okay|huh|eh|what|wat|sorry|pardon|pardon me|you know|y'know|",
+    "ya know|no way|for real|is that so|is that right|is that true|oh yeah|yeah|yes|no|",
+    "oh really|oh|really now|isn't it|is it|innit|hmm|lol|srsly|orly|rly|you think|",
+    "no kidding|are you serious|u serious|aha|uh huh|what's that|come again|ai jaa|aijaa|",
+    "ai|jaa|oikeesti|oikeasti|niinkö|ihanko totta|vai niin|täh|häh|mitä|jaaha|niin|",
+    "eikö vaan|vai mitä|tiedäthän|ai niin|ai oikeesti|ootko tosissas|ihan totta|just niin|",
+    "eiks|onks|jaså|verkligen|seriöst|va|eller hur|visst|jaha|okej|ah ok|är det sant|",
+    "på riktigt|vet du|jaså minsann|eller|nähä|nå|virkelig|hvad|ikke|ikke sandt|",
+    "er det rigtigt|passer det|ja|ved du|altså|nåh|hva|hæ|ikke sant|er det sant|",
+    "stemmer det|å ja|seriøst|jasså|nei",
+)
+
+# Fixed rhetorical questions, matched anywhere in the message.
+RHETORICAL: tuple[str, ...] = _p(
+    "isn't it great|isn't that great|isn't it nice|isn't that nice|isn't it cool|",
+    "isn't that cool|isn't it amazing|isn't that amazing|isnt it great|isnt that great|",
+    "who cares|who knows|guess what|how cool is that|how awesome is that|",
+    "what's not to like|why not|what could go wrong|who doesn't|who would have thought|",
+    "how about that|what can you do|what else is new|am i right|amirite|you know what|",
+    "eikö olekin hienoa|eikö ole hienoa|eikö olekin kivaa|eikö olekin|kuka välittää|",
+    "kukapa ei|mitäpä siitä|miksipä ei|kukapa tietää|mitäs tässä|arvaa mitä|eikös olekin|",
+    "visst är det fint|visst är det bra|är det inte fint|är det inte härligt|vem bryr sig|",
+    "varför inte|vem vet|gissa vad|är inte det härligt|er det ikke fedt|er det ikke skønt|",
+    "er det ikke dejligt|hvem gider|hvem bekymrer sig|hvorfor ikke|hvem ved|gæt hvad|",
+    "er det ikke flott|er ikke det flott|hvem bryr seg|hvem vet|gjett hva|",
+    "er det ikke herlig",
+)
+
+# Discourse fillers skipped before looking at how a sentence starts.
+FILLERS: frozenset[str] = frozenset(
+    _p(
+        "ah|all|alltså|also|altså|and|anyway|anyways|btw|but|eli|er|erm|folks|fråga|guys|hallo|",
+        "hei|heisann|hej|hejsa|hejsan|hello|hey|hi|hiya|hm|hmm|ja|jaa|joo|k|kysymys|like|lol|",
+        "men|moi|moikka|morjens|mut|mutta|nei|nej|nii|niin|no|now|och|og|oh|ok|okay|okei|okej|",
+        "or|plus|q|question|quick|siis|so|sorry|spørgsmål|spørsmål|sup|så|tai|team|terve|then|",
+        "tjena|uh|uhm|um|umm|well|yeah|yes|yo",
+    )
+)
+
+# How one tells a laugh or an emoticon at the end of a chat line from words.
+TRAILING_NOISE: frozenset[str] = frozenset(
+    _p(
+        "asap|btw|haa|hah|haha|hahaha|heh|hehe|imo|jk|kiitos|kiitti|kthx|lmao|lmfao|lol|now|",
+        "please|pls|plz|rofl|sorry|sry|tack|tak|takk|then|tho|though|thx|ty|xd|xoxo|xx",
+    )
+)
+
+# Indirect questions: "I wonder whether ...", "do you know if ...".
+WONDER: tuple[str, ...] = _p(
+    "i wonder|wondering|i was wondering|do you know|do u know|any idea|is it possible|",
+    "is there a way|is there any way|not sure how|i'm not sure|not sure if|curious|",
+    "can't figure out|cant figure out|trying to figure out|mietin|ihmettelen|tiedättekö|",
+    "tiedätkö|onko mahdollista|en tiedä miten|en ole varma|olisiko mahdollista|undrar|",
+    "jag undrar|vet ni|vet du om|är det möjligt|går det att|inte säker på|jag funderar på|",
+    "lurer på|jeg lurer på|spekulerer på|jeg spekulerer på|ved i|ved du om|vet dere|",
+    "er det muligt|er det mulig|ikke sikker på",
+)
+
+HELP: tuple[str, ...] = _p(
+    "help|apua|apuja|hjälp|hjelp|hjælp|halp",
+)
+
+# Words that open a statement about oneself ("I restarted it", "vi har ...").
+FIRST_PERSON: frozenset[str] = frozenset(
+    _p(
+        "i|i'd|i'm|i've|id|im|ive|jag|jeg|me|meg|meidän|meillä|mig|min|minulla|minä|mitt|mulla|",
+        "mun|my|mä|mää|our|vi|vores|vår|vårt|we|we're|were",
+    )
+)
+
+# A question tag at the end asks for agreement, not information, unless the
+# rest of the sentence asks something too.
+TAGS: tuple[str, ...] = _p(
+    "right|isn't it|isnt it|aren't they|don't you|didn't it|no|eh|huh|innit|yeah|ok|okay|",
+    "you know|eikö|eiks|vai|vai mitä|eller hur|eller|visst|ikke|ikke sandt|ikke sant|ikk|",
+    "vel",
+)
+
+# Problem phrases that alone mark a support problem report; the rest of PROBLEM
+# ("problem", "wrong", "cannot") is too common in plain talk and only feeds the model.
+PROBLEM_STRONG: frozenset[str] = frozenset(
+    _p(
+        "403|404|500|broken|can't access|can't log in|cant login|crash|crashed|crasher|crashes|",
+        "crashing|does not work|doesn't load|doesn't work|doesnt work|ei aukea|ei lataudu|",
+        "ei näy|ei onnistu|ei toimi|ei toimi enää|emme pääse|en pääse|epäonnistui|epäonnistuu|",
+        "error|errors|exception|failed|failing|fails|feilmelding|fejlmeddelelse|felmeddelande|",
+        "freezes|fungerar ej|fungerar inte|fungerer ikke|funkar ej|funkar inte|funker ikke|",
+        "gik ned|herjaa|holdt op med at virke|hänger sig|i stykker|indlæser ikke|is down|",
+        "isn't working|jumissa|jumittaa|kaatui|kaatuu|keeps failing|kommer ikke ind|",
+        "kommer inte in|kraschade|kraschar|krasjer|krasjet|laddar inte|lakannut toimimasta|",
+        "laster ikke|misslyckades|misslyckas|not loading|not showing|not working|rikki|",
+        "slutat fungera|slutta å virke|sluttet å virke|still broken|still fails|",
+        "stopped working|syns inte|timed out|timeout|times out|trasig|trasigt|tökkii|virhe|",
+        "virheen|virheilmoituksen|virheilmoitus|virker ikke|vises ikke|won't load|wont load",
+    )
+)
+
+# Request phrases that ask only when what follows is not an infinitive
+# ("I need access" asks; "I need to sleep" does not).
+REQUEST_WEAK: frozenset[str] = frozenset(
+    _p(
+        "give me|haluaisimme|haluaisin|i need|i would like|i'd like|jag behöver|",
+        "jag skulle vilja|jag vill ha|jeg har brug for|jeg trenger|jeg vil gerne|",
+        "jeg vil gjerne|let me know|send me|send meg|send mig|skicka|tarvitsemme|tarvitsen|",
+        "tarvitsisin|vi behöver|vi har brug for|vi skulle vilja|vi trenger|vi vil gerne|",
+        "vi vil gjerne|vi vill ha|we need|we would like|we'd like",
+    )
+)
+
+INFINITIVE_MARKS: frozenset[str] = frozenset(
+    _p(
+        "at|att|to|å",
+    )
+)
+
+# Exclamations shaped like questions: "how nice", "what a day", "hvor fedt".
+EXCLAIM_HEADS: frozenset[str] = frozenset(
+    _p(
+        "how|hur|hva|hvad|hvor|kuinka|mikä|miten|så|vad|what",
+    )
+)
+
+EXCLAIM_WORDS: frozenset[str] = frozenset(
+    _p(
+        "a|amazing|an|awesome|awful|cool|cute|dejligt|exciting|fedt|fint|flott|fun|funny|great|",
+        "gøy|hauskaa|herlig|hieno|hienoa|horrible|häftigt|härligt|ihana|ihanaa|ikävää|",
+        "interesting|kamalaa|kiva|kivaa|kjipt|konstigt|kul|lovely|mahtavaa|mærkeligt|neat|nice|",
+        "outoa|rart|roligt|sad|sjovt|skønt|strange|sweet|synd|terrible|trist|tråkigt|weird|",
+        "wonderful",
+    )
+)
+
+# One-word questions that do ask something in support chat ("status?", "eta?").
+ONE_WORD_ASKS: frozenset[str] = frozenset(
+    _p(
+        "any1|anybody|anyone|apua|eta|help|hjelp|hjälp|hjælp|ideas|ideer|ideoita|idéer|joku|",
+        "kukaan|news|noen|nogen|någon|status|suggestions|thoughts|update|updates",
+    )
+)
+
+# "did you?", "is it?", "har du?": echoes; "can I?", "may I?" still ask.
+ECHO_AUX: frozenset[str] = frozenset(
+    _p(
+        "is|isnt|isn't|are|arent|aren't|was|wasnt|wasn't|were|am|do|does|did|dont|don't|doesnt|",
+        "doesn't|didnt|didn't|have|has|had|havent|haven't|hasnt|hasn't|r|är|var|har|hade|gör|",
+        "gjorde|er|havde|gør|gjør|hadde",
+    )
+)
+
+# Words that open a short answer to the previous message.
+ANSWER_OPENERS: frozenset[str] = frozenset(
+    _p(
+        "yes|no|yeah|yep|nope|sure|kyllä|joo|ei|juu|ja|jo|nej|nei|jep",
+    )
+)
+
+# Labels that open a line like an IRC addressee but are words worth reading.
+ADDRESSEE_LABELS: frozenset[str] = frozenset(
+    _p(
+        "error|warning|note|update|fyi|info|edit|psa|idea|question|problem|bug|issue|q|virhe|",
+        "huom|huomio|ongelma|fel|obs|fråga|fejl|bemærk|feil|merk|spørsmål",
+    )
+)

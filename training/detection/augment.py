@@ -1,0 +1,66 @@
+"""Variants that teach the model chat spelling and questions without "?"."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from bot.detection.cues import read_cues
+from bot.detection.normalize import clean
+
+_SUBS = (
+    (r"\byou\b", "u"),
+    (r"\bare\b", "r"),
+    (r"\byour\b", "ur"),
+    (r"\byou're\b", "ur"),
+    (r"\bwant to\b", "wanna"),
+    (r"\bgoing to\b", "gonna"),
+    (r"\bwhat\b", "wat"),
+    (r"\banyone\b", "any1"),
+    (r"\bplease\b", "pls"),
+    (r"\bbecause\b", "cuz"),
+    (r"\bwhat's up\b", "sup"),
+    (r"\bdo you\b", "do ya"),
+    (r"\bthanks\b", "thx"),
+)
+_TRAIL = re.compile(r"[?.!\s]+$")
+
+
+def chatify(text: str, rng: random.Random) -> str:
+    t = text.lower().replace("'", "") if rng.random() < 0.5 else text.lower()
+    for pat, rep in _SUBS:
+        if rng.random() < 0.5:
+            t = re.sub(pat, rep, t)
+    if rng.random() < 0.3:
+        t = t + " " + rng.choice(("lol", "lmao", "haha", ":)", "..."))
+    return t
+
+
+def drop_question_mark(text: str) -> str:
+    return _TRAIL.sub("", text)
+
+
+_SHAPES = frozenset(
+    {"first_wh_aux", "first_aux_subj_start", "first_clitic_start", "first_anyone_start"}
+)
+
+
+def _shaped(text: str) -> bool:
+    """Only a question that reads as one without its "?" teaches anything when stripped."""
+    names = read_cues(clean(text)).names
+    if "first_wh_start" in names and not ("wh_start:when" in names and "first_wh_subj" in names):
+        return True
+    return bool(names & _SHAPES) or "fam_wonder" in names or "mid_wh_aux_subj" in names
+
+
+def augment(
+    examples: list[tuple[str, int, float, str]], rng: random.Random
+) -> list[tuple[str, int, float, str]]:
+    out = list(examples)
+    for text, label, weight, source in examples:
+        stripped = text.rstrip()
+        if label == 1 and stripped.endswith("?") and _shaped(stripped) and rng.random() < 0.6:
+            out.append((drop_question_mark(stripped), 1, weight * 0.6, source + "+noq"))
+        if rng.random() < 0.25:
+            out.append((chatify(text, rng), label, weight * 0.6, source + "+chat"))
+    return out
