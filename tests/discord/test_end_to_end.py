@@ -3,8 +3,10 @@ outbox) with the real discord.py against the fake Discord."""
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
 import pytest
@@ -56,6 +58,17 @@ class Running:
     async def settle(self) -> None:
         assert self.app is not None
         await self.app.wait_idle(20)
+
+    def stored(self) -> int:
+        assert self.app is not None and self.app.ingest is not None
+        return self.app.ingest.stored
+
+    async def until(self, condition: Callable[[App], bool], within: float = 20.0) -> None:
+        deadline = time.monotonic() + within
+        while self.app is None or not condition(self.app):
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not met in time")
+            await asyncio.sleep(0.02)
 
     async def questions(self) -> list[Question]:
         assert self.app is not None and self.app.sessions is not None
@@ -119,6 +132,7 @@ async def test_question_gives_one_thread_one_dm_one_triage_card(presence: Runnin
     await fake.replay(
         seq=next(f["s"] for f in fake.connected()[0].log if f["t"] == "MESSAGE_CREATE")
     )
+    await presence.until(lambda app: app.ingest is not None and app.ingest.duplicates >= 1)
     await presence.settle()
     assert len(await presence.questions()) == 1
     assert len(fake.calls("POST", MSGS)) == 3
@@ -163,13 +177,11 @@ async def test_staff_reply_in_the_thread_is_the_first_response(presence: Running
     reply = fake.message(
         str(msg["id"]), EXPERT, "Yes, 50 requests per second.", guild_id=GUILD, roles=[STAFF_ROLE]
     )
+    stored = presence.stored()
     await fake.dispatch("MESSAGE_CREATE", reply)
+    await presence.until(lambda _: presence.stored() > stored)
     await presence.settle()
-    for _ in range(50):
-        (q,) = await presence.questions()
-        if q.first_response_at is not None:
-            break
-        await presence.settle()
+    (q,) = await presence.questions()
     assert q.first_response_at is not None
 
 
