@@ -38,6 +38,7 @@ BOT_SCOPES = (
     "groups:read",
     "chat:write",
     "im:write",
+    "im:history",
     "commands",
     "reactions:read",
     "reactions:write",

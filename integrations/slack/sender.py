@@ -8,8 +8,10 @@ the outbox keeps the row and its reason.
 
 Idempotency: every post carries its idempotency key in the message metadata
 (event_type "presence_outbox"). When a post of a key ended without a clear
-answer (timeout, 5xx), the next send of that key first looks for the key in the
-channel's recent history and returns that message instead of posting again.
+answer (timeout, 5xx), and for every keyed post in the first minute after a
+start (when the outbox re-sends what a crash interrupted), the send first looks
+for the key in the channel's recent history and returns that message instead of
+posting again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outgoing import Destination, OutgoingMessage
-from bot.ports import Member, SendError
+from bot.ports import Member, RateLimited, SendError
 from bot.refs import MessageRef, UserRef
 from integrations.slack import errors, render
 from integrations.slack.installations import TokenResolver
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 P = "slack"
 _DEAD_FOR = 300.0  # seconds a refusing channel is not retried
 _HISTORY_LOOKBACK = 50
+# After a start, keyed posts look in the channel first for this long: the outbox
+# re-sends what a crash interrupted, and that post may already be in Slack.
+RECOVERY_WINDOW = 60.0
 
 
 class _Bounded(OrderedDict[str, Any]):
@@ -71,6 +76,8 @@ class SlackSender:
         self._link_calls: dict[str, asyncio.Task[str]] = {}
         self._dead = _Bounded(1024)  # channel -> (monotonic time, SendError)
         self._uncertain = _Bounded(4096)  # idempotency keys whose post may have landed
+        self._started = time.monotonic()
+        self.recovery_window = RECOVERY_WINDOW
         self._auth_failures: dict[str, SendError] = {}  # workspace ("" = the token) -> why
 
     # ---- the one gate every call goes through ---------------------------------
@@ -125,8 +132,8 @@ class SlackSender:
             return await self._ephemeral(to, msg)
         channel = await self._channel_of(to)
         thread = to.thread_id if to.kind == "thread" else None
-        if idempotency_key and idempotency_key in self._uncertain:
-            found = await self._find_posted(channel, thread, idempotency_key)
+        if idempotency_key and self._may_have_landed(idempotency_key):
+            found = await self._look_first(channel, thread, idempotency_key)
             if found is not None:
                 self._uncertain.pop(idempotency_key, None)
                 return found
@@ -253,6 +260,22 @@ class SlackSender:
                 raise
             # A message without its link is better than no message.
             log.warning("slack: no permalink for %s: %s", msg.link.message_id, err.reason)
+            return None
+
+    def _may_have_landed(self, key: str) -> bool:
+        """A post of this key ended without an answer in this process, or the
+        process is fresh: a send interrupted by the restart may have landed."""
+        if key in self._uncertain:
+            return True
+        return time.monotonic() - self._started < self.recovery_window
+
+    async def _look_first(self, channel: str, thread: str | None, key: str) -> MessageRef | None:
+        try:
+            return await self._find_posted(channel, thread, key)
+        except RateLimited:
+            raise  # try again later rather than risk a second post
+        except SendError as err:
+            log.warning("slack: cannot look for %s before posting: %s", key, err.reason)
             return None
 
     async def _find_posted(self, channel: str, thread: str | None, key: str) -> MessageRef | None:

@@ -142,3 +142,32 @@ async def test_member_and_react(fake: FakeSlack, adapter: SlackAdapter) -> None:
     await adapter.react(MessageRef("slack", SHARED, "1.2"), "eyes")  # already there: fine
     await adapter.react(MessageRef("slack", SHARED, "1.2"), "white_check_mark")
     assert [c["name"] for c in fake.calls("reactions.add")] == ["eyes", "white_check_mark"]
+
+
+async def test_after_a_restart_an_interrupted_post_is_not_repeated(
+    fake: FakeSlack, adapter: SlackAdapter
+) -> None:
+    # The previous process posted the DM, then died before the outbox marked it sent.
+    fake.messages["D0EXPERT01"].append(
+        {
+            "type": "message",
+            "ts": "1764371000.000001",
+            "text": "hello",
+            "metadata": render.metadata("q1:dm"),
+        }
+    )
+    to = Destination.dm(UserRef("slack", EXPERT))
+    ref = await adapter.send(to, HELLO, idempotency_key="q1:dm")
+    assert ref.message_id == "1764371000.000001"
+    assert fake.calls("chat.postMessage") == []
+
+
+async def test_looking_first_never_blocks_the_post(fake: FakeSlack, adapter: SlackAdapter) -> None:
+    fake.fail("conversations.history", "missing_scope")
+    await adapter.send(Destination.channel("slack", TRIAGE), HELLO, idempotency_key="k1")
+    assert len(fake.calls("chat.postMessage")) == 1
+    # Past the first minute, keyed posts go straight out.
+    adapter.sender.recovery_window = 0
+    await adapter.send(Destination.channel("slack", TRIAGE), HELLO, idempotency_key="k2")
+    assert len(fake.calls("conversations.history")) == 1
+    assert len(fake.calls("chat.postMessage")) == 2
