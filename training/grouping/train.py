@@ -5,29 +5,27 @@
 Only streams of the authors' `train` split are read for training (bot/grouping/data.py
 fixes the split); the dev streams are scored at the end as a check. The result is
 plain numpy arrays (bot/grouping/model.npz) loaded offline at run time.
-Needs scikit-learn (the `train` extra), which the runtime never imports.
+Needs numpy only, like the runtime.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import time
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from sklearn.neural_network import MLPClassifier
 
 from bot.grouping import text as tx
 from bot.grouping.data import Stream, load_streams
 from bot.grouping.evaluate import evaluate, predict_with
 from bot.grouping.features import Vectoriser
 from bot.grouping.grouper import Grouper
-from bot.grouping.model import MODEL_PATH, Mlp, PairModel, save
-
-FAR = 20  # candidates farther than this are sampled ...
-FAR_KEEP = 0.25  # ... at this rate, and weighted back up
+from bot.grouping.model import MODEL_PATH, PairModel, save
+from training.grouping import softmax
 
 
 def build_idf(streams: list[Stream], min_df: int = 2) -> tuple[dict[str, float], float]:
@@ -42,13 +40,15 @@ def build_idf(streams: list[Stream], min_df: int = 2) -> tuple[dict[str, float],
     return {w: math.log((1 + n) / (1 + c)) + 1.0 for w, c in df.items() if c >= min_df}, unknown
 
 
-def pairs(
-    streams: list[Stream], vec: Vectoriser, window: int, rng: np.random.Generator
+def groups(
+    streams: list[Stream], vec: Vectoriser, window: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Feature rows with gold labels, the history built from gold links."""
+    """Per annotated message, its candidate rows padded to window + 1, which rows
+    are valid and which are gold parents; the history is built from gold links."""
     xs: list[np.ndarray] = []
-    ys: list[np.ndarray] = []
-    ws: list[np.ndarray] = []
+    ms: list[np.ndarray] = []
+    ps: list[np.ndarray] = []
+    k = window + 1
     for s in streams:
         g = Grouper(None, vec, window)
         for ln in s.lines:
@@ -57,37 +57,25 @@ def pairs(
             gold = str(max(parents)) if parents else str(ln.idx)
             if parents is not None and not f.entry.is_system and f.candidates:
                 ids = [str(ln.idx)] + [c.id for c in f.candidates]
-                y = np.array([i in {str(p) for p in parents} for i in ids], dtype=np.int8)
+                want = {str(p) for p in parents}
+                y = np.array([i in want for i in ids])
                 if y.any():
-                    dist = np.arange(len(ids))
-                    keep = (dist <= FAR) | (y == 1) | (rng.random(len(ids)) < FAR_KEEP)
-                    w = np.where((dist <= FAR) | (y == 1), 1.0, 1.0 / FAR_KEEP)
-                    xs.append(f.rows[keep])
-                    ys.append(y[keep])
-                    ws.append(w[keep].astype(np.float32))
+                    x = np.zeros((k, f.rows.shape[1]), dtype=np.float32)
+                    x[: len(ids)] = f.rows
+                    m = np.zeros(k, dtype=bool)
+                    m[: len(ids)] = True
+                    yy = np.zeros(k, dtype=bool)
+                    yy[: len(ids)] = y
+                    xs.append(x)
+                    ms.append(m)
+                    ps.append(yy)
             g.remember(f, gold)
-    return np.concatenate(xs), np.concatenate(ys), np.concatenate(ws)
+    return np.stack(xs), np.stack(ms), np.stack(ps)
 
 
-def fit_members(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray, members: int, hidden: tuple[int, ...]
-) -> list[Mlp]:
-    out = []
-    for k in range(members):
-        t0 = time.perf_counter()
-        clf = MLPClassifier(
-            hidden_layer_sizes=hidden,
-            alpha=1e-4,
-            batch_size=1024,
-            learning_rate_init=1e-3,
-            max_iter=12,
-            early_stopping=False,
-            random_state=k,
-        )
-        clf.fit(x, y, sample_weight=w)
-        out.append(Mlp(tuple(clf.coefs_), tuple(clf.intercepts_)))
-        print(f"  member {k}: {time.perf_counter() - t0:.0f}s, loss {clf.loss_:.4f}", flush=True)
-    return out
+def _held_for_validation(stream_id: str) -> bool:
+    # a tenth of the train streams, chosen by a stable hash, decides early stopping
+    return int(hashlib.sha1(stream_id.encode()).hexdigest(), 16) % 10 == 0
 
 
 def main() -> None:
@@ -97,6 +85,7 @@ def main() -> None:
     ap.add_argument("--members", type=int, default=5)
     ap.add_argument("--hidden", type=str, default="64,32")
     ap.add_argument("--window", type=int, default=100)
+    ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--cache", type=Path, default=None, help="npz cache of the feature rows")
     args = ap.parse_args()
     streams = load_streams(args.data)
@@ -108,22 +97,44 @@ def main() -> None:
     t0 = time.perf_counter()
     if args.cache is not None and args.cache.exists():
         z = np.load(args.cache)
-        x, y, w = z["x"], z["y"], z["w"]
+        x, m, p, names = z["x"], z["m"], z["p"], z["names"]
     else:
-        x, y, w = pairs(train, vec, args.window, np.random.default_rng(0))
+        fit_s = [s for s in train if not _held_for_validation(s.id)]
+        val_s = [s for s in train if _held_for_validation(s.id)]
+        x, m, p = groups(fit_s, vec, args.window)
+        vx, vm, vp = groups(val_s, vec, args.window)
+        names = np.array([0] * len(x) + [1] * len(vx))
+        x, m, p = np.concatenate([x, vx]), np.concatenate([m, vm]), np.concatenate([p, vp])
         if args.cache is not None:
-            np.savez(args.cache, x=x, y=y, w=w)
-    print(f"rows {len(y)} (positive {int(y.sum())}), {time.perf_counter() - t0:.0f}s", flush=True)
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
+            np.savez(args.cache, x=x, m=m, p=p, names=names)
+    print(f"messages {len(x)}, {time.perf_counter() - t0:.0f}s", flush=True)
+    valid = x[m]
+    mean = valid.mean(axis=0)
+    scale = valid.std(axis=0)
     scale[scale < 1e-6] = 1.0
+    x = ((x - mean) / scale).astype(np.float32)
+    x[~m] = 0.0
+    fit_i, val_i = names == 0, names == 1
     hidden = tuple(int(h) for h in args.hidden.split(","))
-    members = fit_members((x - mean) / scale, y, w, args.members, hidden)
+    members = []
+    for k in range(args.members):
+        print(f"  member {k}", flush=True)
+        members.append(
+            softmax.fit(
+                x[fit_i],
+                m[fit_i],
+                p[fit_i],
+                hidden=hidden,
+                epochs=args.epochs,
+                seed=k,
+                dev=(x[val_i], m[val_i], p[val_i]),
+            )
+        )
     save(args.out, mean=mean, scale=scale, members=members, idf=idf, unknown_idf=unknown)
     model = PairModel(mean, scale, tuple(members), vec)
     rep = evaluate(dev, predict_with(lambda: Grouper(model, vec, args.window)))
-    p, r, f = rep.overall.link_prf()
-    print(f"dev link P {p:.1f} R {r:.1f} F {f:.1f}; saved {args.out}")
+    lp, lr, lf = rep.overall.link_prf()
+    print(f"dev link P {lp:.1f} R {lr:.1f} F {lf:.1f}; saved {args.out}")
 
 
 if __name__ == "__main__":
