@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -28,9 +27,9 @@ OTHER_CHANNEL = "C0OTHER001"
 
 @pytest.fixture
 async def oauth_adapter(
-    fake: FakeSlack, sink: RecordingSink, tmp_path: Path
+    fake: FakeSlack, sink: RecordingSink, db_url: str
 ) -> AsyncIterator[tuple[SlackAdapter, str]]:
-    url = f"sqlite+aiosqlite:///{tmp_path}/presence.db"
+    url = db_url  # tests/conftest.py: SQLite and PostgreSQL
     await upgrade_async(url)
     settings = Settings(
         database_url=url,
