@@ -128,15 +128,19 @@ async def test_question_gives_one_thread_one_dm_one_triage_card(presence: Runnin
     (q,) = await presence.questions()
     assert f"question:claim:{q.id}" in ids
 
-    # The same dispatch again (a gateway replay) changes nothing.
-    await fake.replay(
-        seq=next(f["s"] for f in fake.connected()[0].log if f["t"] == "MESSAGE_CREATE")
-    )
+    # The same dispatch again (a gateway replay) changes nothing...
+    seq = next(f["s"] for f in fake.connected()[0].log if f["t"] == "MESSAGE_CREATE")
+    await fake.replay(seq=seq)
     await presence.until(lambda app: app.ingest is not None and app.ingest.duplicates >= 1)
     await presence.settle()
+    # ...nor does a RESUME after which Discord replays everything since the question.
+    await fake.force_reconnect(replay_from=seq - 1)
+    await presence.until(lambda app: app.ingest is not None and app.ingest.duplicates >= 2)
+    await presence.settle()
+    assert [op["op"] for op in fake.gateway_ops] == [2, 6]  # IDENTIFY, then RESUME
     assert len(await presence.questions()) == 1
     assert len(fake.calls("POST", MSGS)) == 3
-    assert len(threads) == 1
+    assert len(fake.calls("POST", rf"/channels/{CHANNEL}/messages/\d+/threads")) == 1
 
 
 async def test_take_still_works_after_a_restart(presence: Running) -> None:

@@ -547,7 +547,7 @@ class FakeDiscord:
         s.ws, s.compressor = pending.ws, pending.compressor
         start = s.replay_from if s.replay_from is not None else (d.get("seq") or 0)
         s.replay_from = None
-        for old in [f for f in s.log if f["s"] > start]:
+        for old in [f for f in s.log if f["s"] > start and f["t"] != "READY"]:
             await self._send(s, old)
         s.seq += 1
         await self._send(s, {"op": 0, "t": "RESUMED", "s": s.seq, "d": {}})
