@@ -21,7 +21,6 @@ from bot.config import PresenceConfig
 from bot.events import Author, Event
 from bot.ports import EventSink, SendError
 from integrations.slack import render, translate
-from integrations.slack.people import author_from_user
 from integrations.slack.sender import SlackSender
 
 log = logging.getLogger(__name__)
@@ -76,8 +75,11 @@ class Listeners:
 
     async def _author(self, user_id: str, hint: str | None, body: dict[str, Any]) -> Author:
         self._learn(body, user_id)
-        user = await self.sender.directory.fetch(user_id)
-        return author_from_user(user_id, user, home_team=self._home_team(body), hint_team=hint)
+        # Same budget and fallback as for events: a slow users.info never costs the ack.
+        authors = await self.sender.directory.authors(
+            {user_id: hint}, home_team=self._home_team(body)
+        )
+        return authors[user_id]
 
     async def _store(self, event: Event) -> bool:
         new = await self.sink.receive(event)
@@ -90,7 +92,8 @@ class Listeners:
         ev = body.get("event") or {}
         if ev.get("type") == "app_home_opened" and ev.get("tab") == "home":
             await ack()
-            await self._publish_home(str(ev.get("user") or ""))
+            # Outside the ack path: reading the database must not delay the 200.
+            self._later(self._publish_home(str(ev.get("user") or "")))
             return
         self._learn(body, ev.get("channel"), (ev.get("item") or {}).get("channel"))
         wanted = translate.wanted_users(body)
