@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -36,6 +37,7 @@ P = "discord"
 EPHEMERAL = 64
 CACHE_SIZE = 10_000
 START_TIMEOUT = 60.0
+STAFF_CACHE_SECONDS = 300.0
 
 
 class _Lru(OrderedDict[str, str]):
@@ -75,6 +77,8 @@ class DiscordAdapter:
         self._config = config
         self.client = make_client(settings)
         self.listeners = Listeners(self.client, sink, config)
+        self.listeners.staff_lookup = self._is_staff
+        self._staff_cache: OrderedDict[int, tuple[bool, float]] = OrderedDict()
         self._ready = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._dm_channels = _Lru()  # user id -> DM channel id
@@ -416,6 +420,18 @@ class DiscordAdapter:
             gid = str(data.get("guild_id") or "@me")
         self._guild_of.remember(channel_id, gid)
         return gid
+
+    async def _is_staff(self, user_id: int) -> bool:
+        """Staff in any server (cached a few minutes), for presses in DMs."""
+        now = time.monotonic()
+        cached = self._staff_cache.get(user_id)
+        if cached is not None and now - cached[1] < STAFF_CACHE_SECONDS:
+            return cached[0]
+        staff = (await self.member(UserRef(P, str(user_id)))).is_staff
+        self._staff_cache[user_id] = (staff, now)
+        while len(self._staff_cache) > CACHE_SIZE:
+            self._staff_cache.popitem(last=False)
+        return staff
 
     async def member(self, who: UserRef) -> Member:
         staff_roles = self._config.discord.staff_roles

@@ -10,6 +10,7 @@ sink failure is retried here with a short backoff before the event is given up
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from typing import Any
 import discord
 
 from bot.config import PresenceConfig
-from bot.events import Event
+from bot.events import ButtonPressed, CommandInvoked, Event
 from bot.ports import EventSink
 from integrations.discord import commands, translate
 
@@ -26,6 +27,7 @@ log = logging.getLogger("presence.discord")
 
 SINK_ATTEMPTS = 5
 INTERACTION_STORE_TIMEOUT = 2.0  # leaves time to answer within Discord's 3 s
+STAFF_LOOKUP_TIMEOUT = 0.7
 EPHEMERAL = 64
 
 
@@ -37,6 +39,9 @@ class Listeners:
         self._staff_roles = config.discord.staff_roles
         self.in_flight: set[asyncio.Task[Any]] = set()
         self.on_event: Callable[[Event], None] | None = None  # a hook for benchmarks
+        # Set by the adapter: is this user staff in any server? For presses in a
+        # DM, where Discord sends a bare user without roles.
+        self.staff_lookup: Callable[[int], Awaitable[bool]] | None = None
 
     def attach(self) -> None:
         handlers: dict[str, Callable[..., Awaitable[None]]] = {
@@ -128,6 +133,8 @@ class Listeners:
         event = translate.interaction_event(interaction, self._staff_roles)
         if event is None:
             return
+        if event.author.is_staff is None and self.staff_lookup is not None:
+            event = await self._with_staff(event, interaction.user.id)
         try:
             stored = await asyncio.wait_for(
                 self._sink.receive(event), timeout=INTERACTION_STORE_TIMEOUT
@@ -149,6 +156,17 @@ class Listeners:
                 await interaction.response.defer(ephemeral=True, thinking=True)
         except discord.HTTPException as e:
             log.warning("discord: could not acknowledge interaction %s: %s", interaction.id, e)
+
+    async def _with_staff(
+        self, event: CommandInvoked | ButtonPressed, user_id: int
+    ) -> CommandInvoked | ButtonPressed:
+        assert self.staff_lookup is not None
+        try:
+            staff = await asyncio.wait_for(self.staff_lookup(user_id), STAFF_LOOKUP_TIMEOUT)
+        except Exception:
+            log.info("discord: could not tell whether %s is staff; the core decides", user_id)
+            return event
+        return dataclasses.replace(event, author=dataclasses.replace(event.author, is_staff=staff))
 
     async def _answer_failure(self, interaction: discord.Interaction) -> None:
         try:

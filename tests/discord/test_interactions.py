@@ -196,3 +196,23 @@ async def test_public_reply_is_not_ephemeral(fake: FakeDiscord, adapter: Discord
     await adapter.send(to, OutgoingMessage(text="Resolved by Ed"))
     (followup,) = fake.calls("POST", rf"/webhooks/{APPLICATION_ID}/tok")
     assert "flags" not in followup.json
+
+
+async def test_press_in_a_dm_learns_staff_from_the_server(
+    fake: FakeDiscord, adapter: DiscordAdapter, sink: RecordingSink
+) -> None:
+    for who in (EXPERT, CUSTOMER):
+        press = fake.interaction(
+            kind=3,
+            data={"custom_id": "question:claim:5", "component_type": 2},
+            author=who,
+            channel_id="1400000000000000001",
+            guild_id=None,
+        )
+        await fake.dispatch("INTERACTION_CREATE", press)
+    expert, customer = await sink.wait(2)
+    assert isinstance(expert, ButtonPressed) and isinstance(customer, ButtonPressed)
+    assert {
+        expert.author.user.id: expert.author.is_staff,
+        customer.author.user.id: customer.author.is_staff,
+    } == {EXPERT["id"]: True, CUSTOMER["id"]: False}
