@@ -21,9 +21,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import PresenceConfig
-from bot.errors import ConfigError
+from bot.errors import ConfigError, PresenceError
 from bot.outgoing import Destination, OutgoingMessage
-from bot.ports import EventSink, Member
+from bot.ports import EventSink, Member, SendError
 from bot.refs import MessageRef, UserRef
 from bot.settings import Settings
 from integrations.slack.installations import (
@@ -90,6 +90,18 @@ class SlackAdapter:
 
     # ---- lifecycle -------------------------------------------------------------
     async def start(self) -> None:
+        try:
+            await self._start()
+        except SendError as err:
+            await self.stop()
+            if err.retryable:
+                raise PresenceError(f"cannot start Slack: {err.reason}") from None
+            raise ConfigError(f"cannot start Slack: {err.reason}") from None
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         s = self.settings
         self._session = aiohttp.ClientSession()
         client = AsyncWebClient(

@@ -7,10 +7,21 @@ import asyncio
 
 import pytest
 
+from bot.config import PresenceConfig
+from bot.errors import ConfigError
 from bot.events import CommandInvoked, MessagePosted
+from integrations.slack import create
 from integrations.slack.adapter import SlackAdapter
 from tests.fakes.slack_server import FakeSlack
-from tests.slack.support import CUSTOMER, SHARED, STAFF, RecordingSink, Wire, eventually
+from tests.slack.support import (
+    CUSTOMER,
+    SHARED,
+    STAFF,
+    RecordingSink,
+    Wire,
+    eventually,
+    slack_settings,
+)
 
 
 async def test_customer_message_is_stored_then_acked(
@@ -127,3 +138,11 @@ async def test_a_slow_users_info_does_not_hold_up_the_ack(
     gate.set()
     await eventually(lambda: adapter.sender.directory.cached("U0NEW0001") is not None)
     assert len(fake.calls("users.info")) == 1  # one lookup for the whole burst
+
+
+async def test_a_rejected_token_stops_the_start_with_one_clear_line(fake: FakeSlack) -> None:
+    fake.fail("auth.test", "invalid_auth")
+    adapter = create(slack_settings(fake, "http"), RecordingSink(), PresenceConfig())
+    with pytest.raises(ConfigError) as caught:
+        await adapter.start()
+    assert "SLACK_BOT_TOKEN" in str(caught.value) and "xoxb" not in str(caught.value)
