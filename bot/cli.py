@@ -139,7 +139,10 @@ def _register_plugins() -> None:
 def main(argv: list[str] | None = None) -> None:
     _register_plugins()
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode the exit code of typer.Exit is returned, not raised.
+        rc = app(args=argv, standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            raise SystemExit(rc)
     except typer.Exit as e:
         raise SystemExit(e.exit_code) from None
     except typer.Abort:

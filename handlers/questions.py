@@ -61,7 +61,9 @@ async def view_of(ctx: Context, q: Question, *, reader_tz: str | None = None) ->
 async def open_question(ctx: Context, logged: Logged, detection: DetectionResult) -> Question:
     customer = await customer_by_id(ctx.session, logged.channel.customer_id)
     created = logged.message.created_at
-    assignment = await route(ctx, logged.message.text, detection.lang, customer)
+    assignment = await route(
+        ctx, logged.message.text, detection.lang, customer, logged.person.qualified
+    )
     tier = customer.tier if customer else "standard"
     due = due_times(ctx.services.config, tier, "normal", created)
     assignee = (

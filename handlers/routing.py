@@ -48,13 +48,14 @@ async def expert_profiles(ctx: Context) -> list[ExpertProfile]:
 
 
 async def route(
-    ctx: Context, text: str, language: str | None, customer: Customer | None
+    ctx: Context, text: str, language: str | None, customer: Customer | None, asker: str
 ) -> Assignment:
     req = RoutingRequest(
         text=text,
         language=language,
         now=ctx.now,
         customer_owner=customer.owner if customer else None,
+        asker=asker,
     )
     experts = await expert_profiles(ctx)
     load = await open_load(ctx.session)
