@@ -142,8 +142,11 @@ class DiscordAdapter:
             log.warning("discord: could not register /presence commands: %s", e)
 
     async def stop(self) -> None:
-        await self.listeners.drain(within=10.0)
+        # Close the gateway first so nothing new arrives, then let the handlers
+        # already running finish storing their events (they need the sink, not
+        # Discord).
         await self.client.close()
+        await self.listeners.drain(within=10.0)
         if self._runner is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(self._runner, timeout=10.0)

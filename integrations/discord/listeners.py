@@ -154,7 +154,7 @@ class Listeners:
                 # The command's answer comes later through the outbox as a followup;
                 # deferring as private keeps a one-person answer private.
                 await interaction.response.defer(ephemeral=True, thinking=True)
-        except discord.HTTPException as e:
+        except (discord.HTTPException, RuntimeError) as e:  # RuntimeError: shutting down
             log.warning("discord: could not acknowledge interaction %s: %s", interaction.id, e)
 
     async def _with_staff(

@@ -351,3 +351,33 @@ async def test_bad_token_and_missing_intent_are_one_line_config_errors(
             await adapter.stop()
     finally:
         await fake.stop()
+
+
+async def test_stop_lets_running_handlers_finish_storing(fake: FakeDiscord) -> None:
+    slow = SlowSink()
+    options = DiscordOptions(
+        token="t",
+        api_url=fake.api_url,
+        gateway_url=fake.gateway_url,
+        guild_ready_timeout=0.05,
+        register_commands=False,
+    )
+    adapter = DiscordAdapter(options, slow, config())
+    await adapter.start()
+    msg = fake.message(CHANNEL, CUSTOMER, "last words?", guild_id=GUILD)
+    await fake.dispatch("MESSAGE_CREATE", msg)
+    await asyncio.wait_for(slow.entered.wait(), 5)
+    await adapter.stop()  # returns only after the handler stored its event
+    assert slow.keys == [f"discord:{msg['id']}:create"]
+
+
+class SlowSink:
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+        self.keys: list[str] = []
+
+    async def receive(self, event: object) -> bool:
+        self.entered.set()
+        await asyncio.sleep(0.3)
+        self.keys.append(event.event_key)  # type: ignore[attr-defined]
+        return True
