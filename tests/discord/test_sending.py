@@ -150,8 +150,11 @@ async def test_long_text_is_split_without_losing_a_word(
     assert sent == words
 
 
-async def test_short_route_429_is_waited_out(fake: FakeDiscord, adapter: DiscordAdapter) -> None:
-    fake.queue_429("POST", MSGS, retry_after=0.2)
+@pytest.mark.parametrize("is_global", [False, True])
+async def test_short_429_is_waited_out(
+    fake: FakeDiscord, adapter: DiscordAdapter, is_global: bool
+) -> None:
+    fake.queue_429("POST", MSGS, retry_after=0.2, is_global=is_global)
     started = time.monotonic()
     ref = await adapter.send(Destination.channel("discord", TRIAGE), OutgoingMessage(text="hi"))
     assert ref.message_id
