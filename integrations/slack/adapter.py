@@ -240,9 +240,16 @@ class SlackAdapter:
 
     # ---- ChatPlatform ----------------------------------------------------------
     async def send(
-        self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
+        self,
+        to: Destination,
+        msg: OutgoingMessage,
+        *,
+        idempotency_key: str | None = None,
+        resend: bool = False,
     ) -> MessageRef:
-        return await self.sender.send(to, msg, idempotency_key=idempotency_key)
+        """`resend=True` (an earlier attempt of this key may have landed) makes the
+        adapter look in the channel afresh before posting."""
+        return await self.sender.send(to, msg, idempotency_key=idempotency_key, resend=resend)
 
     async def update(self, ref: MessageRef, msg: OutgoingMessage) -> None:
         await self.sender.update(ref, msg)

@@ -6,12 +6,7 @@ with the same reason, and a channel that answered `channel_not_found`,
 `not_in_channel` or `is_archived` fails fast for a few minutes. Nothing is lost:
 the outbox keeps the row and its reason.
 
-Idempotency: every post carries its idempotency key in the message metadata
-(event_type "presence_outbox"). When a post of a key ended without a clear
-answer (timeout, 5xx), and for every keyed post in the first minute after a
-start (when the outbox re-sends what a crash interrupted), the send first looks
-for the key in the channel's recent history and returns that message instead of
-posting again.
+Idempotency: see idempotency.py.
 """
 
 from __future__ import annotations
@@ -27,9 +22,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outgoing import Destination, OutgoingMessage
-from bot.ports import Member, RateLimited, SendError
+from bot.ports import Member, SendError
 from bot.refs import MessageRef, UserRef
 from integrations.slack import errors, render
+from integrations.slack.idempotency import PostedKeys
 from integrations.slack.installations import TokenResolver
 from integrations.slack.people import Directory, author_from_user
 
@@ -37,10 +33,7 @@ log = logging.getLogger(__name__)
 
 P = "slack"
 _DEAD_FOR = 300.0  # seconds a refusing channel is not retried
-_HISTORY_LOOKBACK = 50
-# After a start, keyed posts look in the channel first for this long: the outbox
-# re-sends what a crash interrupted, and that post may already be in Slack.
-RECOVERY_WINDOW = 60.0
+_HISTORY_LOOKBACK = 100
 
 
 class _Bounded(OrderedDict[str, Any]):
@@ -75,9 +68,7 @@ class SlackSender:
         self._links = _Bounded(4096)
         self._link_calls: dict[str, asyncio.Task[str]] = {}
         self._dead = _Bounded(1024)  # channel -> (monotonic time, SendError)
-        self._uncertain = _Bounded(4096)  # idempotency keys whose post may have landed
-        self._started = time.monotonic()
-        self.recovery_window = RECOVERY_WINDOW
+        self.posted = PostedKeys(self._history_keys)
         self._auth_failures: dict[str, SendError] = {}  # workspace ("" = the token) -> why
 
     # ---- the one gate every call goes through ---------------------------------
@@ -124,7 +115,12 @@ class SlackSender:
 
     # ---- ChatPlatform ----------------------------------------------------------
     async def send(
-        self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
+        self,
+        to: Destination,
+        msg: OutgoingMessage,
+        *,
+        idempotency_key: str | None = None,
+        resend: bool = False,
     ) -> MessageRef:
         if to.kind == "reply":
             return await self._reply(to, msg, replace=False)
@@ -132,11 +128,10 @@ class SlackSender:
             return await self._ephemeral(to, msg)
         channel = await self._channel_of(to)
         thread = to.thread_id if to.kind == "thread" else None
-        if idempotency_key and self._may_have_landed(idempotency_key):
-            found = await self._look_first(channel, thread, idempotency_key)
+        if idempotency_key:
+            found = await self.posted.find(channel, thread, idempotency_key, resend=resend)
             if found is not None:
-                self._uncertain.pop(idempotency_key, None)
-                return found
+                return MessageRef(P, channel, found, thread)
         args: dict[str, Any] = {
             "channel": channel,
             "text": render.fallback_text(msg),
@@ -152,10 +147,10 @@ class SlackSender:
             data = await self.call("chat.postMessage", target=channel, **args)
         except SendError as err:
             if idempotency_key and err.retryable and err.retry_after is None:
-                self._uncertain.put(idempotency_key, True)
+                self.posted.uncertain(idempotency_key)
             raise
         if idempotency_key:
-            self._uncertain.pop(idempotency_key, None)
+            self.posted.posted(channel, thread, idempotency_key, str(data["ts"]))
         return MessageRef(P, str(data.get("channel") or channel), str(data["ts"]), thread)
 
     async def update(self, ref: MessageRef, msg: OutgoingMessage) -> None:
@@ -262,23 +257,7 @@ class SlackSender:
             log.warning("slack: no permalink for %s: %s", msg.link.message_id, err.reason)
             return None
 
-    def _may_have_landed(self, key: str) -> bool:
-        """A post of this key ended without an answer in this process, or the
-        process is fresh: a send interrupted by the restart may have landed."""
-        if key in self._uncertain:
-            return True
-        return time.monotonic() - self._started < self.recovery_window
-
-    async def _look_first(self, channel: str, thread: str | None, key: str) -> MessageRef | None:
-        try:
-            return await self._find_posted(channel, thread, key)
-        except RateLimited:
-            raise  # try again later rather than risk a second post
-        except SendError as err:
-            log.warning("slack: cannot look for %s before posting: %s", key, err.reason)
-            return None
-
-    async def _find_posted(self, channel: str, thread: str | None, key: str) -> MessageRef | None:
+    async def _history_keys(self, channel: str, thread: str | None) -> dict[str, str]:
         args: dict[str, Any] = {
             "channel": channel,
             "limit": _HISTORY_LOOKBACK,
@@ -288,11 +267,11 @@ class SlackSender:
         if thread:
             method, args["ts"] = "conversations.replies", thread
         data = await self.call(method, target=channel, **args)
+        keys: dict[str, str] = {}
         for message in data.get("messages") or ():
-            if render.metadata_key(message) == key:
-                log.info("slack: %s was already posted; not posting it again", key)
-                return MessageRef(P, channel, str(message["ts"]), thread)
-        return None
+            if (key := render.metadata_key(message)) is not None:
+                keys.setdefault(key, str(message["ts"]))
+        return keys
 
     async def _ephemeral(self, to: Destination, msg: OutgoingMessage) -> MessageRef:
         if not to.user_id:

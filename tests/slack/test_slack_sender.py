@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.outgoing import Destination, OutgoingMessage
@@ -162,12 +164,51 @@ async def test_after_a_restart_an_interrupted_post_is_not_repeated(
     assert fake.calls("chat.postMessage") == []
 
 
+async def test_one_lookup_per_channel_and_none_for_new_threads(
+    fake: FakeSlack, adapter: SlackAdapter
+) -> None:
+    to = Destination.channel("slack", TRIAGE)
+    for key in ("k1", "k2", "k3"):
+        await adapter.send(to, HELLO, idempotency_key=key)
+    assert len(fake.calls("conversations.history")) == 1
+    assert len(fake.calls("chat.postMessage")) == 3
+    # A key this process already posted is not posted again.
+    await adapter.send(to, HELLO, idempotency_key="k2")
+    assert len(fake.calls("chat.postMessage")) == 3
+    # A thread younger than this process (by more than clock skew) cannot hold an
+    # older post: no lookup.
+    new_root = MessageRef("slack", SHARED, f"{time.time() + 600:.6f}")
+    await adapter.send(Destination.thread(new_root), HELLO, idempotency_key="ack:1")
+    assert fake.calls("conversations.replies") == []
+    # An older thread is read once.
+    old_root = MessageRef("slack", SHARED, "1764370000.000100")
+    await adapter.send(Destination.thread(old_root), HELLO, idempotency_key="ack:2")
+    await adapter.send(Destination.thread(old_root), HELLO, idempotency_key="ack:3")
+    assert len(fake.calls("conversations.replies")) == 1
+
+
+async def test_resend_looks_afresh(fake: FakeSlack, adapter: SlackAdapter) -> None:
+    to = Destination.channel("slack", TRIAGE)
+    await adapter.send(to, HELLO, idempotency_key="first")
+    # Another worker posted this key after our snapshot was taken, then died.
+    fake.messages[TRIAGE].append(
+        {
+            "type": "message",
+            "ts": "1764372000.000001",
+            "text": "hello",
+            "metadata": render.metadata("q7:triage"),
+        }
+    )
+    ref = await adapter.send(to, HELLO, idempotency_key="q7:triage", resend=True)
+    assert ref.message_id == "1764372000.000001"
+    assert len(fake.calls("chat.postMessage")) == 1
+
+
 async def test_looking_first_never_blocks_the_post(fake: FakeSlack, adapter: SlackAdapter) -> None:
     fake.fail("conversations.history", "missing_scope")
     await adapter.send(Destination.channel("slack", TRIAGE), HELLO, idempotency_key="k1")
     assert len(fake.calls("chat.postMessage")) == 1
-    # Past the first minute, keyed posts go straight out.
-    adapter.sender.recovery_window = 0
-    await adapter.send(Destination.channel("slack", TRIAGE), HELLO, idempotency_key="k2")
-    assert len(fake.calls("conversations.history")) == 1
-    assert len(fake.calls("chat.postMessage")) == 2
+    fake.fail("conversations.history", "ratelimited", status=429, headers={"Retry-After": "3"})
+    with pytest.raises(RateLimited):  # rather later than twice
+        await adapter.send(Destination.channel("slack", TRIAGE), HELLO, idempotency_key="k2")
+    assert len(fake.calls("chat.postMessage")) == 1
