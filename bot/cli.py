@@ -131,9 +131,15 @@ def search(
 
 
 def _register_plugins() -> None:
+    # Each feature adds its own commands; the platform ones import their library
+    # only when a command runs, so `presence --help` stays fast and offline.
+    from bot.grouping import cli as grouping_cli
     from bot.routing import cli as routing_cli
+    from integrations.discord import cli as discord_cli
+    from integrations.slack import cli as slack_cli
 
-    routing_cli.register(app, eval_app)
+    for module in (grouping_cli, routing_cli, slack_cli, discord_cli):
+        module.register(app, eval_app)
 
 
 def main(argv: list[str] | None = None) -> None:
