@@ -7,8 +7,8 @@ import asyncio
 import json
 import logging
 import os
-from datetime import timedelta
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -91,6 +91,7 @@ class App:
         self.outbox: OutboxSender | None = None
         self.sweeper: Any = None
         self.services: Services | None = None
+        self.metrics: Any = None
 
     @property
     def sink(self) -> EventSink:
@@ -166,7 +167,18 @@ class App:
                 attach(self.ingest)
             await adapter.start()
             log.info("%s adapter connected", name)
+        self._start_metrics()
         self._write_ready_file()
+
+    def _start_metrics(self) -> None:
+        if self.settings.metrics_port is None:
+            return
+        from bot.metrics import MetricsServer, core_readings
+
+        self.metrics = MetricsServer(
+            core_readings(self.ingest, self.processor, self.outbox, self.sweeper)
+        )
+        self.metrics.start(self.settings.metrics_host, self.settings.metrics_port)
 
     async def _load_history(self) -> None:
         assert self.sessions is not None and self.services is not None
@@ -190,7 +202,7 @@ class App:
         info: dict[str, Any] = {
             "pid": os.getpid(),
             "adapters": sorted(self.platforms),
-            "metrics_url": None,
+            "metrics_url": self.metrics.url if self.metrics is not None else None,
         }
         for adapter in self.platforms.values():
             info.update(adapter.ready_info())
@@ -244,5 +256,7 @@ class App:
             await self.sweeper.stop()
         if self.outbox is not None:
             await self.outbox.stop()
+        if self.metrics is not None:
+            self.metrics.stop()
         if self.engine is not None:
             await self.engine.dispose()
