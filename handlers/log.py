@@ -41,12 +41,13 @@ async def log_message(ev: MessagePosted, ctx: Context) -> Logged | None:
             customer_id=channel.customer_id,
             started_at=ev.occurred_at,
             last_message_at=ev.occurred_at,
-            message_count=0,
+            message_count=1,
         )
         ctx.session.add(conv)
         await ctx.session.flush()
-    conv.message_count += 1
-    conv.last_message_at = max(conv.last_message_at, ev.occurred_at)
+    else:
+        conv.message_count += 1
+        conv.last_message_at = max(conv.last_message_at, ev.occurred_at)
     if ev.message.thread_id and not conv.thread_id:
         conv.thread_id = ev.message.thread_id
     message = Message(
