@@ -114,13 +114,22 @@ async def test_forged_and_stale_requests_get_401_and_are_not_stored(
     assert sink.seen == 0
 
 
-async def test_http_port_zero_reports_the_url(adapter: SlackAdapter, mode: str) -> None:
-    info = adapter.ready_info()
-    assert info["slack_mode"] == mode
-    if mode == "http":
-        url = info["slack_http_url"]
+@pytest.mark.parametrize("mode", ["http"])
+async def test_http_port_zero_reports_the_url(
+    fake: FakeSlack, sink: RecordingSink, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="integrations.slack")
+    adapter = create(slack_settings(fake, "http"), sink, PresenceConfig())
+    await adapter.start()
+    try:
+        url = adapter.ready_info()["slack_http_url"]
         assert url.startswith("http://127.0.0.1:") and url.endswith("/slack/events")
         assert not url.startswith("http://127.0.0.1:0/")
+        assert any(url in r.getMessage() for r in caplog.records)
+        status, _ = await fake.deliver_event(url, fake.message_event(SHARED, CUSTOMER, "hi"))
+        assert status == 200
+    finally:
+        await adapter.stop()
 
 
 async def test_a_slow_users_info_does_not_hold_up_the_ack(
