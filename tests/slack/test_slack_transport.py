@@ -114,7 +114,6 @@ async def test_forged_and_stale_requests_get_401_and_are_not_stored(
     assert sink.seen == 0
 
 
-@pytest.mark.parametrize("mode", ["http"])
 async def test_http_port_zero_reports_the_url(
     fake: FakeSlack, sink: RecordingSink, caplog: pytest.LogCaptureFixture
 ) -> None:
