@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import cards
 from bot.outgoing import OutgoingMessage
+from bot.refs import MessageRef
 from bot.timefmt import local
 from db.directory import customer_by_id, person_by_qualified
-from db.models import Channel, Conversation, Person
+from db.models import Channel, Message, Person
 from db.questions import queue
-from handlers.questions import thread_ref
 
 MAX_ITEMS = 20  # App Home holds 100 blocks; each card takes about five
 
@@ -38,10 +38,13 @@ async def open_questions(
         out = []
         for q in await queue(session, assignee_id=me.id, limit=MAX_ITEMS):
             channel = await session.get(Channel, q.channel_id)
-            conv = await session.get(Conversation, q.conversation_id)
+            asked = await session.get(Message, q.message_id)
             asker = await session.get(Person, q.asker_id)
-            if channel is None or conv is None or asker is None:
+            if channel is None or asked is None or asker is None:
                 continue
+            # The question's thread: the one it was asked in, or the one under it.
+            root = asked.thread_id or asked.platform_message_id
+            thread = MessageRef(channel.platform, channel.platform_id, root, root)
             customer = await customer_by_id(session, q.customer_id)
             view = cards.QuestionView(
                 id=q.id,
@@ -54,7 +57,7 @@ async def open_questions(
                 due=local(q.first_response_due, tz, now) if q.first_response_due else "no target",
                 topic=q.topic,
                 reasons=tuple(q.routing.get("reasons", ())),
-                thread=thread_ref(channel, conv),
+                thread=thread,
             )
             out.append(cards.expert_dm(view))
         return out
