@@ -99,6 +99,7 @@ class App:
         return self.ingest
 
     async def start(self) -> None:
+        from handlers.commands.overrides import apply_overrides
         from handlers.registry import default_dispatcher
         from handlers.sweeper import Sweeper
 
@@ -109,6 +110,8 @@ class App:
         self.sessions = make_sessionmaker(self.engine)
         async with self.sessions.begin() as session:
             await apply_config(session, self.config, self.clock.now())
+            # Chat changes (/presence watch, customer set, sla set...) over the file.
+            self.config = await apply_overrides(session, self.config, self.clock.now())
         detector: QuestionDetector
         if self._detector is not None:
             detector = self._detector

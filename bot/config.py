@@ -29,6 +29,7 @@ class SupportConfig:
     country: str | None = None
     triage_channel: str | None = None
     leads: tuple[str, ...] = ()
+    admins: tuple[str, ...] = ()  # may run every /presence verb (bot/commands)
     language: str = "en"
 
 
@@ -99,6 +100,16 @@ class ReactionConfig:
 
 
 @dataclass(frozen=True)
+class CsatConfig:
+    """The satisfaction prompt after a resolve: on or off, the share of resolved
+    questions that get one, and how long one asker is left alone after a prompt."""
+
+    enabled: bool = True
+    sample: float = 1.0
+    cooldown: timedelta = timedelta(days=7)
+
+
+@dataclass(frozen=True)
 class DetectionConfig:
     sensitivity: str = "balanced"  # a preset name or a number in [0, 1]
 
@@ -114,6 +125,7 @@ class PresenceConfig:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     reactions: ReactionConfig = field(default_factory=ReactionConfig)
     detection: DetectionConfig = field(default_factory=DetectionConfig)
+    csat: CsatConfig = field(default_factory=CsatConfig)
 
     def customer_for_channel(self, qualified_channel: str) -> CustomerConfig | None:
         for customer in self.customers:
@@ -267,6 +279,7 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
     top.used.add("detection")
     detection_cfg = DetectionConfig(sensitivity=detection.text("sensitivity", "balanced"))
     detection.done()
+    csat_cfg = _csat(top)
     top.done()
     names = [c.name.casefold() for c in customers]
     dup = sorted({n for n in names if names.count(n) > 1})
@@ -282,7 +295,23 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
         discord=discord_cfg,
         reactions=reactions_cfg,
         detection=detection_cfg,
+        csat=csat_cfg,
     )
+
+
+def _csat(top: _Table) -> CsatConfig:
+    top.used.add("csat")
+    t = _Table(top.data.get("csat", {}), "csat")
+    sample = t.number("sample", 1.0)
+    if not 0 <= sample <= 1:
+        raise ConfigError("config: csat.sample must be between 0 and 1")
+    cfg = CsatConfig(
+        enabled=t.flag("enabled", True),
+        sample=sample,
+        cooldown=t.duration("cooldown", timedelta(days=7)) or timedelta(days=7),
+    )
+    t.done()
+    return cfg
 
 
 def _support(top: _Table) -> SupportConfig:
@@ -294,6 +323,7 @@ def _support(top: _Table) -> SupportConfig:
         country=t.text("country"),
         triage_channel=_id(t.text("triage_channel"), "support.triage_channel"),
         leads=_ids(t.texts("leads"), "support.leads"),
+        admins=_ids(t.texts("admins"), "support.admins"),
         language=t.text("language", "en"),
     )
     t.done()

@@ -10,7 +10,8 @@ from bot.events import ButtonPressed, ReactionAdded
 from db.directory import channel_by_qualified, ensure_person
 from db.models import Person, Question
 from db.questions import latest_question_in, message_by_platform_id, open_question_in
-from handlers import questions
+from handlers import csat, questions
+from handlers.commands.notes import on_reply_button
 from handlers.replies import reply_privately
 
 _ACTION = re.compile(r"question:(?P<verb>[a-z]+):(?P<id>\d{1,12})")
@@ -24,6 +25,7 @@ def parse_action(action_id: str) -> tuple[str, int] | None:
 async def on_button(ev: ButtonPressed, ctx: Context) -> None:
     parsed = parse_action(ev.action_id)
     if parsed is None:
+        await _other_button(ev, ctx)
         return
     verb, question_id = parsed
     person = await ensure_person(ctx.session, ev.author, ctx.now)
@@ -35,6 +37,25 @@ async def on_button(ev: ButtonPressed, ctx: Context) -> None:
     else:
         answer = await apply_verb(ctx, verb, q, person, via="button")
     await reply_privately(ctx, ev, answer)
+
+
+async def _other_button(ev: ButtonPressed, ctx: Context) -> None:
+    """The command suite's buttons: a reply's confirmation (staff) and a CSAT rating
+    (the asker). Ids that are nobody's are ignored."""
+    if not ev.action_id.startswith(("reply:", "csat:")):
+        return
+    person = await ensure_person(ctx.session, ev.author, ctx.now)
+    answer: str | None
+    if ev.action_id.startswith("reply:"):
+        answer = (
+            await on_reply_button(ctx, ev.action_id, person)
+            if person.is_staff
+            else messages.not_allowed("staff")
+        )
+    else:
+        answer = await csat.on_csat_button(ctx, ev.action_id, person)
+    if answer is not None:
+        await reply_privately(ctx, ev, answer)
 
 
 async def apply_verb(ctx: Context, verb: str, q: Question, person: Person, *, via: str) -> str:

@@ -13,6 +13,7 @@ from bot.sla import due_times, policy_dict, support_calendar
 from bot.timefmt import local
 from db.directory import customer_by_id, person_by_qualified
 from db.models import Channel, Conversation, Customer, Message, Person, Question
+from handlers import csat
 from handlers.log import Logged
 from handlers.routing import route
 
@@ -258,6 +259,7 @@ async def resolve(
         purpose="ack_update",
         question_id=q.id,
     )
+    await csat.offer(ctx, q)
     return f"Question #{q.id} resolved."
 
 

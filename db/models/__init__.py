@@ -2,7 +2,9 @@
 
 from db.models.audit import AuditEntry
 from db.models.channel import Channel
+from db.models.chat_override import ChatOverride
 from db.models.conversation import Conversation
+from db.models.csat import CsatRating
 from db.models.customer import Customer
 from db.models.expert import Expert
 from db.models.inbox import InboxEvent
@@ -11,11 +13,17 @@ from db.models.message import Message, MessageEdit
 from db.models.outbox import OutboxMessage
 from db.models.person import Person
 from db.models.question import Question
+from db.models.question_hold import QuestionHold
+from db.models.question_note import QuestionNote
+from db.models.snippet import Snippet
+from db.models.staff_reply import StaffReply
 
 __all__ = [
     "AuditEntry",
     "Channel",
+    "ChatOverride",
     "Conversation",
+    "CsatRating",
     "Customer",
     "Expert",
     "InboxEvent",
@@ -25,4 +33,8 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "Question",
+    "QuestionHold",
+    "QuestionNote",
+    "Snippet",
+    "StaffReply",
 ]

@@ -1,0 +1,24 @@
+"""The staff command suite behind `/presence`: one module per family of verbs,
+registered by name against the grammar in bot/commands."""
+
+from handlers.commands import (  # importing registers the verbs
+    admin,
+    config_view,
+    feedback,
+    notes,
+    snippets,
+    stats,
+    work,
+)
+from handlers.commands.run import on_command
+
+__all__ = [
+    "admin",
+    "config_view",
+    "feedback",
+    "notes",
+    "on_command",
+    "snippets",
+    "stats",
+    "work",
+]

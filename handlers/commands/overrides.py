@@ -1,0 +1,153 @@
+"""Chat changes to configuration, stored as overrides of the config file.
+
+The file is the baseline (db/seed.py applies it at every start); each chat change
+is a `chat_override` row, applied again right after the baseline, so a restart
+keeps it and `config show` can tell which value came from where. Scopes:
+
+| scope                 | keys                                   | applied to          |
+|-----------------------|----------------------------------------|---------------------|
+| `customer:<name>`     | tier, owner, timezone                  | the customer row    |
+| `channel:<qualified>` | watched, customer                      | the channel row     |
+| `expert:<qualified>`  | active, topics, hours, away            | the expert row      |
+| `sla:<tier>`          | first_response, next_response, resolution (seconds) | the SLA policies |
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import PresenceConfig, SlaConfig
+from bot.refs import parse_qualified
+from db.directory import channel_by_qualified, person_by_qualified
+from db.models import Channel, ChatOverride, Customer, Expert, Person
+
+SLA_TARGETS = ("first_response", "next_response", "resolution")
+
+
+async def store(
+    session: AsyncSession, scope: str, key: str, value: Any, *, by: str, now: datetime
+) -> None:
+    row: ChatOverride | None = await session.scalar(
+        select(ChatOverride).where(ChatOverride.scope == scope, ChatOverride.key == key)
+    )
+    if row is None:
+        row = ChatOverride(scope=scope, key=key, value={"v": value}, set_by=by, set_at=now)
+        session.add(row)
+    else:
+        row.value = {"v": value}
+        row.set_by = by
+        row.set_at = now
+    await session.flush()
+
+
+async def all_overrides(session: AsyncSession) -> list[ChatOverride]:
+    rows = await session.scalars(
+        select(ChatOverride).order_by(ChatOverride.scope, ChatOverride.key)
+    )
+    return list(rows.all())
+
+
+async def apply_overrides(
+    session: AsyncSession, config: PresenceConfig, now: datetime
+) -> PresenceConfig:
+    """Re-apply every stored chat change over the baseline; returns the config with
+    chat SLA changes in it (the rest lives in rows)."""
+    sla: dict[str, dict[str, int]] = {}
+    for row in await all_overrides(session):
+        kind, _, name = row.scope.partition(":")
+        value = row.value.get("v")
+        if kind == "customer":
+            await _customer(session, name, row.key, value)
+        elif kind == "channel":
+            await _channel(session, name, row.key, value, now)
+        elif kind == "expert":
+            await _expert(session, name, row.key, value, now)
+        elif kind == "sla" and isinstance(value, int):
+            sla.setdefault(name, {})[row.key] = value
+    await session.flush()
+    return with_sla(config, sla)
+
+
+def with_sla(config: PresenceConfig, changes: dict[str, dict[str, int]]) -> PresenceConfig:
+    if not changes:
+        return config
+    policies = list(config.sla)
+    for tier, targets in changes.items():
+        deltas = {k: timedelta(seconds=v) for k, v in targets.items() if k in SLA_TARGETS}
+        hit = False
+        for i, p in enumerate(policies):
+            if p.tier == tier and p.priority is None:
+                policies[i] = dataclasses.replace(p, **deltas)  # type: ignore[arg-type]
+                hit = True
+        if not hit:
+            base = config.sla_for(tier, "normal") if tier != "*" else SlaConfig()
+            policies.append(dataclasses.replace(base, tier=tier, priority=None, **deltas))  # type: ignore[arg-type]
+    return dataclasses.replace(config, sla=tuple(policies))
+
+
+async def customer_named(session: AsyncSession, name: str) -> Customer | None:
+    found: Customer | None = await session.scalar(
+        select(Customer).where(func.lower(Customer.name) == name.lower())
+    )
+    return found
+
+
+async def _customer(session: AsyncSession, name: str, key: str, value: Any) -> None:
+    found = await customer_named(session, name)
+    if found is not None and key in ("tier", "owner", "timezone"):
+        setattr(found, key, value)
+
+
+async def _channel(
+    session: AsyncSession, qualified: str, key: str, value: Any, now: datetime
+) -> None:
+    channel = await channel_by_qualified(session, qualified)
+    if channel is None:
+        try:
+            platform, ident = parse_qualified(qualified)
+        except ValueError:
+            return
+        channel = Channel(qualified=qualified, platform=platform, platform_id=ident, watched=False)
+        session.add(channel)
+    if key == "watched":
+        channel.watched = bool(value)
+    elif key == "customer" and isinstance(value, str):
+        customer = await customer_named(session, value)
+        if customer is None:
+            customer = Customer(name=value, source="chat", created_at=now)
+            session.add(customer)
+            await session.flush()
+        channel.customer_id = customer.id
+    await session.flush()
+
+
+async def ensure_expert(session: AsyncSession, person: Person, now: datetime) -> Expert:
+    expert: Expert | None = await session.scalar(
+        select(Expert).where(Expert.person_id == person.id)
+    )
+    if expert is None:
+        expert = Expert(person_id=person.id, source="chat", updated_at=now, languages=["en"])
+        session.add(expert)
+        await session.flush()
+    return expert
+
+
+async def _expert(
+    session: AsyncSession, qualified: str, key: str, value: Any, now: datetime
+) -> None:
+    person = await person_by_qualified(session, qualified)
+    if person is None:
+        return
+    expert = await ensure_expert(session, person, now)
+    if key in ("active", "away"):
+        setattr(expert, key, bool(value))
+    elif key == "topics" and isinstance(value, list):
+        expert.topics = [str(t) for t in value]
+    elif key == "hours" and isinstance(value, str):
+        expert.hours = value
+    expert.updated_at = now
