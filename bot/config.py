@@ -42,6 +42,7 @@ class CustomerConfig:
     timezone: str | None = None
     language: str | None = None
     triage: bool = True  # post a triage card for every question of this customer
+    retention_days: int | None = None  # message text older than this is purged; None: default
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,11 @@ class DetectionConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    default_days: int | None = None  # None: message text is kept until forgotten
+
+
+@dataclass(frozen=True)
 class PresenceConfig:
     support: SupportConfig = field(default_factory=SupportConfig)
     customers: tuple[CustomerConfig, ...] = ()
@@ -125,7 +131,15 @@ class PresenceConfig:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     reactions: ReactionConfig = field(default_factory=ReactionConfig)
     detection: DetectionConfig = field(default_factory=DetectionConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     csat: CsatConfig = field(default_factory=CsatConfig)
+
+    def retention_days_for(self, customer_name: str | None) -> int | None:
+        """Days a customer's message text is kept (None: kept until forgotten)."""
+        for customer in self.customers:
+            if customer.name == customer_name and customer.retention_days is not None:
+                return customer.retention_days
+        return self.retention.default_days
 
     def customer_for_channel(self, qualified_channel: str) -> CustomerConfig | None:
         for customer in self.customers:
@@ -279,6 +293,10 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
     top.used.add("detection")
     detection_cfg = DetectionConfig(sensitivity=detection.text("sensitivity", "balanced"))
     detection.done()
+    retention = _Table(data.get("retention", {}), "retention")
+    top.used.add("retention")
+    retention_cfg = RetentionConfig(default_days=_days(retention, "default_days"))
+    retention.done()
     csat_cfg = _csat(top)
     top.done()
     names = [c.name.casefold() for c in customers]
@@ -295,6 +313,7 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
         discord=discord_cfg,
         reactions=reactions_cfg,
         detection=detection_cfg,
+        retention=retention_cfg,
         csat=csat_cfg,
     )
 
@@ -312,6 +331,16 @@ def _csat(top: _Table) -> CsatConfig:
     )
     t.done()
     return cfg
+
+
+def _days(t: _Table, key: str) -> int | None:
+    if t.data.get(key) is None:
+        t.used.add(key)
+        return None
+    days = t.integer(key, 0)
+    if days < 1:
+        raise ConfigError(f"config: {t.where}.{key} must be a whole number of days >= 1")
+    return days
 
 
 def _support(top: _Table) -> SupportConfig:
@@ -340,6 +369,7 @@ def _customer(raw: Any, i: int) -> CustomerConfig:
         timezone=_tz(t.text("timezone"), f"customers[{i}].timezone"),
         language=t.text("language"),
         triage=t.flag("triage", True),
+        retention_days=_days(t, "retention_days"),
     )
     t.done()
     return cfg

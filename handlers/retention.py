@@ -1,0 +1,95 @@
+"""The retention sweeper: a small periodic task that purges message text past each
+customer's retention limit (config `retention_days`, `[retention] default_days`).
+Work is done in batches, one transaction each, so a large first purge never holds
+the write lock for long; a restart just carries on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import PresenceConfig
+from bot.tasks import Waker, cancel_and_wait
+from db.data_rights.retention import PurgeResult, limits, purge_batch, purge_events
+
+log = logging.getLogger(__name__)
+
+
+class RetentionSweeper:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        config: PresenceConfig,
+        clock: Clock,
+        *,
+        interval: float = 3600.0,
+        batch_size: int = 500,
+    ):
+        self._sessions = sessions
+        self._config = config
+        self._clock = clock
+        self._interval = interval
+        self._batch_size = batch_size
+        self._waker = Waker()
+        self._task: asyncio.Task[None] | None = None
+        self.purged = 0
+
+    @property
+    def enabled(self) -> bool:
+        cfg = self._config
+        return cfg.retention.default_days is not None or any(
+            c.retention_days is not None for c in cfg.customers
+        )
+
+    def wake(self) -> None:
+        self._waker.wake()
+
+    def start(self) -> None:
+        if self.enabled:
+            self._task = asyncio.create_task(self._run(), name="presence-retention")
+
+    async def stop(self) -> None:
+        await cancel_and_wait(self._task)
+        self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("retention: sweep failed; retrying next interval")
+            await self._waker.sleep(self._interval)
+
+    async def sweep(self) -> PurgeResult:
+        """Purge everything past its limit now; returns what was purged."""
+        now = self._clock.now()
+        total = PurgeResult()
+        async with self._sessions() as session:
+            lims = await limits(session, self._config, now)
+        for lim in lims:
+            while True:
+                async with self._sessions.begin() as session:
+                    step = await purge_batch(session, lim, size=self._batch_size)
+                total.messages += step.messages
+                total.edits += step.edits
+                total.summaries += step.summaries
+                total.copies += step.copies
+                if lim.customer and step.messages:
+                    total.by_customer[lim.customer] = (
+                        total.by_customer.get(lim.customer, 0) + step.messages
+                    )
+                if step.messages < self._batch_size and step.edits < self._batch_size:
+                    break
+        async with self._sessions.begin() as session:
+            total.events = await purge_events(session, lims)
+        if total.messages or total.events:
+            log.info(
+                "retention: purged the text of %d message(s), %d stored event(s)",
+                total.messages,
+                total.events,
+            )
+        self.purged += total.messages
+        return total
