@@ -38,6 +38,7 @@ _SPOKEN = {None, "thread_broadcast", "file_share", "me_message"}
 
 _MARKUP = re.compile(r"<([^<>]+)>")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def _ts_time(ts: str | float | int | None) -> datetime:
@@ -73,10 +74,11 @@ def plain_text(text: str, names: Mapping[str, str] | None = None) -> str:
 
 
 def command_text(text: str) -> str:
-    """Slash command text keeps user references as `<@U…>` (the grammar resolves them)
-    and reads everything else as plain text."""
-    marked = _MENTION.sub(lambda m: f"\x00{m.group(1)}\x01", text or "")
-    return plain_text(marked).replace("\x00", "<@").replace("\x01", ">").strip()
+    """Slash command text keeps user and channel references as `<@U…>` / `<#C…>`
+    (the core's grammar resolves them) and reads everything else as plain text."""
+    marked = _MENTION.sub(lambda m: f"\x00@{m.group(1)}\x01", text or "")
+    marked = _CHANNEL.sub(lambda m: f"\x00#{m.group(1)}\x01", marked)
+    return plain_text(marked).replace("\x00", "<").replace("\x01", ">").strip()
 
 
 def mentions(text: str) -> tuple[UserRef, ...]:

@@ -9,10 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
 from bot.config import parse_config
-from db.models import Question
+from db.models import Person, Question
 from integrations.slack import listeners
 from integrations.slack.adapter import SlackAdapter
 from tests.fakes.slack_server import FakeSlack
@@ -134,6 +135,36 @@ async def test_a_question_on_slack_from_ask_to_resolve(
     [note] = posts_to(fake, "D0STAFF001")
     assert "already have question #1" in str(note["text"])
     await fake.wait_for("views.publish", 2)
+
+    # "Assign to…" on the triage card opens the modal; its submission hands it over.
+    assign = [b for b in buttons if b["text"]["text"] == "Assign to…"][0]
+    press = fake.block_action(STAFF, assign["action_id"], channel=TRIAGE, message_ts=card_ts)
+    assert await e2e_wire.interaction(press)
+    [opened] = await fake.wait_for("views.open")
+    view = opened["view"]
+    submission = {
+        "type": "view_submission",
+        "team": {"id": fake.team_id},
+        "user": {"id": STAFF, "team_id": fake.team_id},
+        "trigger_id": "77.trigger",
+        "view": {
+            "id": "V0ASSIGN",
+            "type": "modal",
+            "hash": "h1",
+            "team_id": fake.team_id,
+            "callback_id": view["callback_id"],
+            "private_metadata": view["private_metadata"],
+            "state": {"values": {"assignee": {"user": {"selected_user": EXPERT}}}},
+        },
+    }
+    assert await e2e_wire.interaction(submission)
+    await app.wait_idle()
+    q = await question(app)
+    assert app.sessions is not None
+    async with app.sessions() as session:
+        expert = await session.scalar(select(Person).where(Person.qualified == f"slack:{EXPERT}"))
+    assert expert is not None and q.assignee_id == expert.id
+    assert "Question #1 assigned to" in json.dumps(fake.calls("response_url")[-1])
 
     # The staff member answers in the thread: the first response.
     reply = fake.message_event(

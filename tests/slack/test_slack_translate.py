@@ -114,3 +114,4 @@ def test_unknown_and_deleted_people_get_readable_names() -> None:
 
 def test_command_text_keeps_user_references() -> None:
     assert translate.command_text(" assign 7 <@U0EX|erin> &amp; go ") == "assign 7 <@U0EX> & go"
+    assert translate.command_text("watch <#C0AB12|acme> <!here>") == "watch <#C0AB12> @here"
