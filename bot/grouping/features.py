@@ -55,6 +55,10 @@ FEATURE_NAMES: tuple[str, ...] = (
     "c_thanks",
     "c_addr_any",
     "users_talked",
+    "c_conv_has_muser",
+    "c_latest_in_conv",
+    "c_latest_in_muser_conv",
+    "log_conv_size",
 )
 N_FEATURES = len(FEATURE_NAMES)
 _NO_GAP = math.log1p(6 * 3600.0)  # "never": as if six hours ago
@@ -76,6 +80,7 @@ class Entry:
     user_first: bool  # first line of this user within the remembered window
     joined: str | None = None  # nick of a join line
     parent: str = ""
+    root: str = ""  # conversation root as decided (gold links when training)
 
 
 class Vectoriser:
@@ -162,6 +167,12 @@ def pair_features(
             talked.add(e.addressed)
         elif e.addressed == u and e.user:
             talked.add(e.user)
+    conv_users: dict[str, set[str | None]] = {}
+    conv_size: dict[str, int] = {}
+    for e in cands:
+        conv_users.setdefault(e.root, set()).add(e.user)
+        conv_size[e.root] = conv_size.get(e.root, 0) + 1
+    own_root = own_prev.root if own_prev is not None else None
     mw = len(m.words)
     msg = [
         float(m.has_q),
@@ -187,6 +198,7 @@ def pair_features(
     seen_ment_m = False
     addressee_seen = False
     own_seen = False
+    roots_seen: set[str] = set()
     for i, c in enumerate(cands, start=1):
         cu = c.user
         same = cu == u
@@ -227,5 +239,10 @@ def pair_features(
         r[36] = float(tx.is_thanks(c.words))
         r[37] = float(c.addressed is not None)
         r[38] = float(cu in talked)
+        r[39] = float(u in conv_users[c.root])
+        r[40] = float(c.root not in roots_seen)
+        r[41] = float(c.root not in roots_seen and c.root == own_root)
+        r[42] = _lg(conv_size[c.root])
+        roots_seen.add(c.root)
         later[cu] = later.get(cu, 0) + 1
     return rows

@@ -95,6 +95,7 @@ class Grouper:
             return
         root = e.id if parent == e.id else self._roots.get(parent, parent)
         self._roots[e.id] = root
+        e.root = root
         self._staff[e.id] = is_staff
         conv = self._convs.get(root)
         if conv is None:
