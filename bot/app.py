@@ -90,6 +90,7 @@ class App:
         self.processor: Processor | None = None
         self.outbox: OutboxSender | None = None
         self.sweeper: Any = None
+        self.retention: Any = None
         self.services: Services | None = None
         self.metrics: Any = None
 
@@ -159,6 +160,10 @@ class App:
         self.processor.start()  # first round handles what a crash left pending
         self.outbox.start()
         self.sweeper.start()
+        from handlers.retention import RetentionSweeper
+
+        self.retention = RetentionSweeper(self.sessions, self.config, self.clock)
+        self.retention.start()  # only runs when a retention limit is configured
         for name, adapter in self._given_platforms.items():
             self.platforms[name] = adapter
         for name, factory in configured_adapters(s).items():
@@ -255,6 +260,8 @@ class App:
             except Exception:
                 log.exception("could not finish handling events; they stay pending")
             await self.processor.stop()
+        if self.retention is not None:
+            await self.retention.stop()
         if self.sweeper is not None:
             await self.sweeper.stop()
         if self.outbox is not None:

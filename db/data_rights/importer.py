@@ -155,6 +155,9 @@ async def _channel(
         )
         session.add(channel)
         await session.flush()
+    else:
+        channel.workspace_id = channel.workspace_id or workspace
+        channel.name = channel.name or name
     return channel
 
 
@@ -174,6 +177,12 @@ async def _person(session: AsyncSession, data: dict[str, Any], now: datetime) ->
             first_seen_at=now,
         )
         session.add(person)
+    elif person.erased_at is None:
+        # What this installation does not know yet comes from the export; what it
+        # knows (the config's names, say) stays.
+        person.name = person.name or data.get("name")
+        person.email = person.email or data.get("email")
+        person.timezone = person.timezone or data.get("timezone")
     if data.get("erased_at") and person.erased_at is None:
         # An erasure travels with the data: the archive must not bring a name back.
         person.erased_at = _at(data["erased_at"])

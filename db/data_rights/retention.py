@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, cast, select, update
+from sqlalchemy import Text, cast, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PresenceConfig
@@ -136,30 +136,32 @@ async def purge_events(session: AsyncSession, lims: list[Limit]) -> int:
     if not lims:
         return 0
     by_customer = {lim.customer_id: lim.cutoff for lim in lims}
-    channels = dict(
-        (await session.execute(select(Channel.qualified, Channel.customer_id))).tuples().all()
-    )
-    oldest = max(lim.cutoff for lim in lims)
+    channels: dict[str, int | None] = {
+        q: c for q, c in await session.execute(select(Channel.qualified, Channel.customer_id))
+    }
 
     def cutoff_for(channel: str | None) -> datetime | None:
         return by_customer.get(channels.get(channel or "")) if channel in channels else None
 
     fallback = by_customer.get(None)
-    stmt = select(InboxEvent.id, InboxEvent.payload, InboxEvent.received_at).where(
+    # Judged by when the message was written (an event may arrive late, or be
+    # a backfill), so the scan cannot stop at `received_at`.
+    stmt = select(InboxEvent.id, InboxEvent.payload).where(
         InboxEvent.kind.in_(TEXT_EVENTS),
         InboxEvent.status != "pending",
-        InboxEvent.received_at < oldest,
         # A cheap filter: events already purged carry an empty text.
         cast(InboxEvent.payload, Text).not_like('%"text": ""%'),
     )
     n = 0
     async for rows in keyset(session, stmt, InboxEvent.id):
         ups = []
-        for i, payload, received in rows:
-            ch = payload.get("channel") or {}
-            qualified = f"{ch.get('platform')}:{ch.get('id')}"
+        written_at = await _message_times(session, [p for _, p in rows])
+        for i, payload in rows:
+            qualified, mid = _message_key(payload)
             cutoff = cutoff_for(qualified) if qualified in channels else fallback
-            if cutoff is None or received >= cutoff or not payload.get("text"):
+            # An edit belongs to its message: judged by when the message was written.
+            written = written_at.get((qualified, mid)) or _written(payload)
+            if cutoff is None or written is None or written >= cutoff or not payload.get("text"):
                 continue
             new = {
                 **payload,
@@ -171,3 +173,30 @@ async def purge_events(session: AsyncSession, lims: list[Limit]) -> int:
             await session.execute(update(InboxEvent), ups)
             n += len(ups)
     return n
+
+
+def _written(payload: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(payload.get("occurred_at")))
+    except ValueError:
+        return None
+
+
+def _message_key(payload: dict[str, Any]) -> tuple[str, str]:
+    ch = payload.get("channel") or {}
+    msg = payload.get("message") or {}
+    return f"{ch.get('platform')}:{ch.get('id')}", str(msg.get("message_id"))
+
+
+async def _message_times(
+    session: AsyncSession, payloads: list[dict[str, Any]]
+) -> dict[tuple[str, str], datetime]:
+    keys = {_message_key(p) for p in payloads if p.get("kind") == "message_edited"}
+    if not keys:
+        return {}
+    rows = await session.execute(
+        select(Channel.qualified, Message.platform_message_id, Message.created_at)
+        .join(Channel, Channel.id == Message.channel_id)
+        .where(tuple_(Channel.qualified, Message.platform_message_id).in_(sorted(keys)))
+    )
+    return {(c, m): at for c, m, at in rows}

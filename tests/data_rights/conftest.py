@@ -4,7 +4,8 @@ plus helpers to read the whole database as text."""
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from bot.config import parse_config
 from bot.settings import Settings
 from db.base import Base
 from integrations.local import LocalPlatform
-from tests.conftest import DEMO_CONFIG, T0, TestBot
+from tests.conftest import DEMO_CONFIG, PG_HOST, PG_PORT, PG_USER, T0, TestBot, _psql
 
 
 def dr_config_dict(**retention: Any) -> dict[str, Any]:
@@ -60,3 +61,17 @@ async def dump_database(bot: TestBot) -> str:
             for row in (await s.execute(select(*cols))).all():
                 out.append(f"{table.name}: {tuple(row)!r}")
     return "\n".join(out)
+
+
+@pytest.fixture
+def second_db_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """Another empty database on the same engine as `db_url` (a fresh installation)."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite+aiosqlite:///{tmp_path / 'second.db'}"
+        return
+    name = f"presence_test_{uuid.uuid4().hex[:12]}"
+    _psql(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

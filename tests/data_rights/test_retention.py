@@ -1,0 +1,79 @@
+"""Retention purges exactly the message text past each customer's limit, and with
+it every copy, while counts and response times stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.config import parse_config
+from db.data_rights.metrics import customer_metrics
+from db.models import InboxEvent, Message, MessageEdit, Question
+from db.search import search_messages
+from handlers.retention import RetentionSweeper
+from tests.conftest import TestBot
+from tests.data_rights.conftest import dr_config_dict, dump_database
+
+DAY = timedelta(days=1)
+SECOND = timedelta(seconds=1)
+
+
+async def test_retention_purges_exactly_what_is_past_the_limit(drbot: TestBot) -> None:
+    p, now = drbot.platform, drbot.clock.now()
+    acme_cut, default_cut = now - 10 * DAY, now - 30 * DAY
+    cases = {
+        # (channel, author, words, written at) -> purged?
+        ("ACME", "ANNA", "quasar invoice mismatch, could you check it?", acme_cut - SECOND): True,
+        ("ACME", "EVE", "nebula reply from staff about the mismatch", acme_cut - 3 * DAY): True,
+        ("ACME", "ANNA", "pulsar question about the API limits today?", acme_cut + SECOND): False,
+        (
+            "BOREALIS",
+            "SVEN",
+            "comet question about VAT handling please?",
+            default_cut - SECOND,
+        ): True,
+        ("BOREALIS", "SVEN", "meteor question about export formats?", acme_cut - DAY): False,
+    }
+    refs = {}
+    for (channel, who, words, at), _ in cases.items():
+        refs[words] = await p.post(channel, who, words, at=at)
+    await drbot.settle()
+    await p.edit_as(
+        "ANNA", refs["quasar invoice mismatch, could you check it?"], "quasar edited text"
+    )
+    await drbot.settle()
+    sessions = drbot.app.sessions
+    assert sessions is not None
+    async with sessions() as s:
+        before = [await customer_metrics(s, c) for c in ("Acme Oy", "Borealis AB")]
+    data = dr_config_dict(default_days=30)
+    data["customers"][0]["retention_days"] = 10
+    sweeper = RetentionSweeper(sessions, parse_config(data), drbot.clock, batch_size=2)
+    result = await sweeper.sweep()
+    assert result.messages == 3
+
+    async with sessions() as s:
+        rows = {m.id: m for m in (await s.scalars(select(Message))).all()}
+        texts = [m.text for m in rows.values()]
+        for (_, _, words, _), purged in cases.items():
+            key = words.split()[0]
+            assert any(key in t for t in texts) is not purged, words
+            assert bool(await search_messages(s, key)) is not purged, words
+        edits = (await s.scalars(select(MessageEdit))).all()
+        assert [e.previous_text for e in edits] == [""]
+        summaries = [q.summary for q in (await s.scalars(select(Question))).all()]
+        assert not any("quasar" in x or "comet" in x for x in summaries)
+        assert any("pulsar" in x for x in summaries)
+        events = [e.payload for e in (await s.scalars(select(InboxEvent))).all()]
+        after = [await customer_metrics(s, c) for c in ("Acme Oy", "Borealis AB")]
+    assert len(rows) == len(cases)  # no row deleted
+    dump = await dump_database(drbot)
+    for word in ("quasar", "nebula", "comet"):
+        assert word not in dump, word
+    assert any("pulsar" in str(e) for e in events)
+    assert [(m.questions, m.first_responses) for m in after] == [
+        (m.questions, m.first_responses) for m in before
+    ]
+    # A second sweep finds nothing left to do.
+    assert (await sweeper.sweep()).messages == 0
