@@ -7,6 +7,7 @@ names it, because a typo in a config silently ignored is an SLA silently missed.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,6 +32,11 @@ class SupportConfig:
     leads: tuple[str, ...] = ()
     admins: tuple[str, ...] = ()  # may run every /presence verb (bot/commands)
     language: str = "en"
+    # Escalation: who the "backup" step reaches when the assignee has no backup, and
+    # the group mention (written as the platform spells it, e.g. "<!subteam^S0123>")
+    # put in front of the triage step's post.
+    on_call: tuple[str, ...] = ()
+    triage_mention: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,21 @@ class SlaConfig:
     resolution: timedelta | None = None
     warn_at: float = 0.75
     escalation: tuple[str, ...] = DEFAULT_ESCALATION
+    # When each step runs, counted from the breach (calendar time); None: evenly spaced.
+    escalation_delays: tuple[timedelta, ...] | None = None
+    # The whole days and weeks written in each target ("2d" -> (2, 0)): on a business
+    # calendar they count business days and weeks, not 24-hour blocks (bot/sla.py).
+    first_response_dw: tuple[int, int] = (0, 0)
+    next_response_dw: tuple[int, int] = (0, 0)
+    resolution_dw: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class StaleConfig:
+    """Conversations waiting on the customer: nudge, then close (calendar time)."""
+
+    nudge_after: timedelta | None = timedelta(days=3)
+    close_after: timedelta | None = timedelta(days=4)  # counted from the nudge
 
 
 @dataclass(frozen=True)
@@ -132,6 +153,7 @@ class PresenceConfig:
     reactions: ReactionConfig = field(default_factory=ReactionConfig)
     detection: DetectionConfig = field(default_factory=DetectionConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    stale: StaleConfig = field(default_factory=StaleConfig)
     csat: CsatConfig = field(default_factory=CsatConfig)
 
     def retention_days_for(self, customer_name: str | None) -> int | None:
@@ -297,6 +319,7 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
     top.used.add("retention")
     retention_cfg = RetentionConfig(default_days=_days(retention, "default_days"))
     retention.done()
+    stale_cfg = _stale(top)
     csat_cfg = _csat(top)
     top.done()
     names = [c.name.casefold() for c in customers]
@@ -314,6 +337,7 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
         reactions=reactions_cfg,
         detection=detection_cfg,
         retention=retention_cfg,
+        stale=stale_cfg,
         csat=csat_cfg,
     )
 
@@ -354,6 +378,8 @@ def _support(top: _Table) -> SupportConfig:
         leads=_ids(t.texts("leads"), "support.leads"),
         admins=_ids(t.texts("admins"), "support.admins"),
         language=t.text("language", "en"),
+        on_call=_ids(t.texts("on_call"), "support.on_call"),
+        triage_mention=t.text("triage_mention"),
     )
     t.done()
     return cfg
@@ -444,6 +470,8 @@ def _sla(raw: Any, i: int) -> SlaConfig:
                 f"config: {where}.escalation step {step!r} is not one of "
                 + ", ".join(DEFAULT_ESCALATION)
             )
+    if not steps:
+        raise ConfigError(f"config: {where}.escalation needs at least one step")
     cfg = SlaConfig(
         tier=t.text("tier", "*"),
         priority=priority,
@@ -453,9 +481,52 @@ def _sla(raw: Any, i: int) -> SlaConfig:
         resolution=t.duration("resolution", None),
         warn_at=warn_at,
         escalation=steps,
+        escalation_delays=_delays(t, "escalation_delays", steps),
+        first_response_dw=_day_units(t.text("first_response")),
+        next_response_dw=_day_units(t.text("next_response")),
+        resolution_dw=_day_units(t.text("resolution")),
     )
     t.done()
     return cfg
+
+
+def _stale(top: _Table) -> StaleConfig:
+    top.used.add("stale")
+    t = _Table(top.data.get("stale", {}), "stale")
+    enabled = t.flag("enabled", True)
+    nudge = t.duration("nudge_after", timedelta(days=3))
+    close = t.duration("close_after", timedelta(days=4))
+    t.done()
+    if not enabled:
+        return StaleConfig(nudge_after=None, close_after=None)
+    return StaleConfig(nudge_after=nudge, close_after=close)
+
+
+def _day_units(text: str | None) -> tuple[int, int]:
+    """Whole days and weeks written in a duration ("1w2d4h" -> (2, 1))."""
+    if text is None:
+        return (0, 0)
+    parts = re.findall(r"(\d+)\s*([dw])", text.lower())
+    return (
+        sum(int(n) for n, u in parts if u == "d"),
+        sum(int(n) for n, u in parts if u == "w"),
+    )
+
+
+def _delays(t: _Table, key: str, steps: tuple[str, ...]) -> tuple[timedelta, ...] | None:
+    raw = t.texts(key)
+    if not raw:
+        return None
+    where = f"config: {t.where}.{key}"
+    if len(raw) != len(steps):
+        raise ConfigError(f"{where} needs one delay per escalation step ({len(steps)})")
+    out = [
+        timedelta(0) if text in ("0", "0s", "0m") else parse_duration(text, what=where)
+        for text in raw
+    ]
+    if any(b < a for a, b in zip(out, out[1:], strict=False)):
+        raise ConfigError(f"{where} must not decrease (each is counted from the breach)")
+    return tuple(out)
 
 
 def load_config(path: Path | None) -> PresenceConfig:

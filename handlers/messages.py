@@ -8,6 +8,8 @@ from bot.events import MessagePosted
 from db.questions import open_question_in, recent_texts
 from handlers.log import log_message
 from handlers.questions import first_response, open_question, resolve
+from handlers.sla_clocks import customer_followed_up
+from handlers.sla_stale import reopen_if_stale
 
 
 async def on_message(ev: MessagePosted, ctx: Context) -> None:
@@ -29,6 +31,10 @@ async def on_message(ev: MessagePosted, ctx: Context) -> None:
             verdict = detector.detect(ev.text)
             if verdict.kind == "thanks":
                 await resolve(ctx, question, logged.person, via="customer thanked")
+                return
+        customer_followed_up(ctx, question, logged.message.created_at)
+        return
+    if await reopen_if_stale(ctx, logged):
         return
     context = await recent_texts(ctx.session, logged.channel.id, logged.message.created_at)
     verdict = detector.detect(ev.text, context=context, is_staff=False, is_bot=False)

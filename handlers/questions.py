@@ -13,7 +13,7 @@ from bot.sla import due_times, policy_dict, support_calendar
 from bot.timefmt import local
 from db.directory import customer_by_id, person_by_qualified
 from db.models import Channel, Conversation, Customer, Message, Person, Question
-from handlers import csat
+from handlers import csat, sla_clocks
 from handlers.log import Logged
 from handlers.routing import route
 
@@ -96,7 +96,7 @@ async def open_question(ctx: Context, logged: Logged, detection: DetectionResult
                 for c in assignment.candidates
             ],
         },
-        sla=policy_dict(due.policy),
+        sla=policy_dict(due.policy, ctx.services.config),
         created_at=created,
         first_response_due=due.first_response,
         resolution_due=due.resolution,
@@ -229,7 +229,7 @@ async def first_response(ctx: Context, q: Question, by: Person, message: Message
     if q.assignee_id is None:
         q.assignee_id = by.id
     q.state = "answered"
-    q.next_due_at = q.resolution_due
+    await sla_clocks.staff_replied(ctx, q, by, message)
     await refresh_cards(ctx, q, tag="answer")
 
 
@@ -241,7 +241,7 @@ async def resolve(
     q.state = "resolved"
     q.resolved_at = ctx.now
     q.resolved_by = by.id
-    q.next_due_at = None
+    sla_clocks.stopped(ctx, q, by.qualified, "resolved")
     ctx.audit(by.qualified, "question.resolved", f"question:{q.id}", note or via)
     resolvers = []
     if q.assignee_id:
@@ -265,7 +265,7 @@ async def resolve(
 
 async def dismiss(ctx: Context, q: Question, by: Person) -> str:
     q.state = "dismissed"
-    q.next_due_at = None
+    sla_clocks.stopped(ctx, q, by.qualified, "dismissed")
     ctx.audit(by.qualified, "question.dismissed", f"question:{q.id}", "not a question")
     await refresh_cards(ctx, q, tag="dismiss")
     return f"Question #{q.id} marked as not a question."
@@ -276,7 +276,7 @@ async def reopen(ctx: Context, q: Question, by: Person) -> str:
         return f"Question #{q.id} is still open."
     q.state = "reopened"
     q.resolved_at = None
-    q.next_due_at = q.first_response_due if q.first_response_at is None else q.resolution_due
+    sla_clocks.reopened(ctx, q)
     ctx.audit(by.qualified, "question.reopened", f"question:{q.id}")
     await refresh_cards(ctx, q, tag="reopen")
     return f"Question #{q.id} reopened."

@@ -1,14 +1,18 @@
 """The SLA sweeper: clocks are data (due times on the question), so a restart or a
 second worker loses nothing. Each tick claims the questions that are due
-(FOR UPDATE SKIP LOCKED on PostgreSQL) and takes the next step for each: the
-pre-breach warning, then the escalation chain, each step once."""
+(FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer at a time) and takes
+every step that has fallen due for each: the pre-breach warning, the breach, the
+escalation steps, the resolution breach, the stale nudge and close. A step is
+recorded on the row in the same transaction as its outbox message and audit row,
+so no step is decided twice; the outbox key makes it said once."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,13 +27,16 @@ from bot.services import Services
 from bot.tasks import Waker, cancel_and_wait
 from db.dialect import locks_rows
 from db.directory import person_by_qualified
-from db.models import Expert, Person, Question
+from db.models import Channel, Conversation, Customer, Expert, Message, Person, Question
 from db.models.question import OPEN_STATES
 from handlers.questions import view_of
+from handlers.sla_clocks import RUNNING, clock_tag, policy_of, response_due, schedule
+from handlers.sla_stale import close_stale, nudge
 
 log = logging.getLogger(__name__)
 
-# A tick that finds a step overdue by more than this reports it as "noticed late".
+# A step found overdue by more than this was missed while Presence was down: it is
+# still taken once, and reported as "noticed late".
 LATE_AFTER_S = 120
 
 
@@ -53,6 +60,7 @@ class Sweeper:
         self._waker = Waker()
         self._task: asyncio.Task[None] | None = None
         self.steps = 0
+        self._people: dict[str, Person | None] = {}
 
     def wake(self) -> None:
         self._waker.wake()
@@ -67,16 +75,23 @@ class Sweeper:
     async def _run(self) -> None:
         while True:
             try:
-                while await self.sweep() >= self._batch_size:
-                    pass
+                await self.sweep_all()
             except Exception:
                 log.exception("sweeper: tick failed; retrying next interval")
             await self._waker.sleep(self._interval)
 
+    async def sweep_all(self) -> int:
+        """Ticks until nothing due is left (catching up after downtime at once)."""
+        total = 0
+        while True:
+            n = await self.sweep()
+            total += n
+            if n < self._batch_size:
+                return total
+
     async def sweep(self) -> int:
-        """One tick; returns how many questions it handled."""
+        """One tick over one batch; returns how many questions it handled."""
         now = self._clock.now()
-        said = 0
         async with self._sessions.begin() as session:
             stmt = (
                 select(Question)
@@ -88,53 +103,99 @@ class Sweeper:
                 stmt = stmt.with_for_update(skip_locked=True)
             due: Sequence[Question] = (await session.scalars(stmt)).all()
             ctx = Context(session=session, services=self._services, now=now)
-            for q in due:
-                await self._step(ctx, q)
+            # The identity map holds rows weakly: keep what the cards need alive for the
+            # batch, so each is loaded once per batch rather than once per step.
+            keep = await _preload(session, due)
+            self._people = {}
+            with session.no_autoflush:
+                for q in due:
+                    await self.step(ctx, q)
             said = ctx.said
+            del keep
         if said:
             self._on_said()
         return len(due)
 
-    async def _step(self, ctx: Context, q: Question) -> None:
+    async def step(self, ctx: Context, q: Question) -> None:
+        """Everything due on one (locked) question at ctx.now, then its next due time."""
         now = ctx.now
-        if q.first_response_at is not None or q.first_response_due is None:
-            q.next_due_at = None
+        if q.clock_state == "paused":
+            await self._stale(ctx, q)
+        else:
+            await self._response(ctx, q)
+            if (
+                q.resolution_due is not None
+                and q.resolution_breached_at is None
+                and now >= q.resolution_due
+            ):
+                await self._resolution_breach(ctx, q)
+        schedule(ctx, q)
+
+    async def _stale(self, ctx: Context, q: Question) -> None:
+        stale = self._services.config.stale
+        now = ctx.now
+        if q.paused_at is None or stale.nudge_after is None:
             return
-        chain: list[str] = list(q.sla.get("escalation", ["assignee", "backup", "lead", "triage"]))
-        if q.warned_at is None and q.warn_due is not None and now < q.first_response_due:
-            q.warned_at = now
-            q.next_due_at = q.first_response_due
-            await self._warn(ctx, q)
+        if q.nudged_at is None and now >= q.paused_at + stale.nudge_after:
+            await nudge(ctx, q, stale.close_after)
             self.steps += 1
+        if q.nudged_at is not None and stale.close_after and now >= q.nudged_at + stale.close_after:
+            await close_stale(ctx, q)
+            self.steps += 1
+
+    async def _response(self, ctx: Context, q: Question) -> None:
+        now = ctx.now
+        due = response_due(q)
+        if q.clock_state not in RUNNING or due is None:
             return
+        if q.breached_at is None and now < due:
+            if q.warned_at is None and q.warn_due is not None and now >= q.warn_due:
+                q.warned_at = now
+                await self._warn(ctx, q)
+                self.steps += 1
+            return
+        policy = policy_of(q)
         if q.breached_at is None:
+            late = (now - due).total_seconds() > LATE_AFTER_S
             q.breached_at = now
-            q.warned_at = q.warned_at or now
-            ctx.audit("system", "sla.breached", f"question:{q.id}", "first response overdue")
-        step = q.escalation_step
-        if step >= len(chain):
-            q.next_due_at = None
-            return
-        late = (now - q.first_response_due).total_seconds() > LATE_AFTER_S and step == 0
-        q.escalation_step = step + 1
-        # Later steps follow at a tenth of the target each (at least 5 minutes).
-        target_s = max(300.0, float(q.sla.get("first_response_s", 3600)) / 10)
-        q.next_due_at = now + timedelta(seconds=target_s)
-        await self._escalate(ctx, q, chain[step], late)
-        self.steps += 1
+            q.clock_state = "breached"
+            q.breaches += 1
+            q.breach_late = q.breach_late or late
+            ctx.audit(
+                "system",
+                "sla.breached",
+                f"question:{q.id}",
+                f"{q.response_kind} response overdue" + (" (noticed late)" if late else ""),
+                clock=q.response_kind,
+                due=due.isoformat(),
+                late=late,
+            )
+        # Catching up: every step whose time has come runs now, each once.
+        while q.escalation_step < len(policy.escalation):
+            at = due + policy.delays[q.escalation_step]
+            if at > now:
+                break
+            late = (now - at).total_seconds() > LATE_AFTER_S
+            q.escalation_step += 1
+            await self._escalate(ctx, q, policy.escalation[q.escalation_step - 1], late)
+            self.steps += 1
 
     async def _warn(self, ctx: Context, q: Question) -> None:
-        assert q.first_response_due is not None
-        left = format_duration(q.first_response_due - ctx.now)
-        ctx.audit("system", "sla.warning", f"question:{q.id}", f"{left} left")
+        due = response_due(q)
+        assert due is not None
+        left = format_duration(due - ctx.now)
+        ctx.audit(
+            "system", "sla.warning", f"question:{q.id}", f"{left} left", clock=q.response_kind
+        )
+        key = f"q{q.id}:{clock_tag(q)}warn"
         if q.assignee_id is None:
-            await self._to_triage(ctx, q, "warn", cards.warning(await view_of(ctx, q), left))
+            await self._to_triage(ctx, q, key, cards.warning(await view_of(ctx, q), left))
             return
         assignee = await ctx.session.get(Person, q.assignee_id)
         assert assignee is not None
         view = await view_of(ctx, q, reader_tz=assignee.timezone)
         await ctx.say(
-            f"q{q.id}:warn",
+            key,
             Destination.dm(UserRef(assignee.platform, assignee.platform_id)),
             cards.warning(view, left),
             purpose="sla_warning",
@@ -142,6 +203,7 @@ class Sweeper:
         )
 
     async def _escalate(self, ctx: Context, q: Question, step: str, late: bool) -> None:
+        n = q.escalation_step
         targets = await self._step_targets(ctx, q, step)
         view = await view_of(ctx, q)
         msg = cards.breach(view, step, late, ctx.now)
@@ -149,51 +211,119 @@ class Sweeper:
             "system",
             "sla.escalated",
             f"question:{q.id}",
-            f"step {q.escalation_step}: {step}" + (" (late)" if late else ""),
+            f"step {n}: {step}" + (" (late)" if late else ""),
+            step=n,
+            name=step,
+            clock=q.response_kind,
+            late=late,
             targets=[p.qualified for p in targets],
         )
+        key = f"q{q.id}:{clock_tag(q)}esc{n}"
         if step == "triage" or not targets:
-            await self._to_triage(ctx, q, f"esc{q.escalation_step}", msg)
+            mention = self._services.config.support.triage_mention
+            if step == "triage" and mention:
+                msg = replace(msg, text=f"{mention} {msg.text}")
+            await self._to_triage(ctx, q, key, msg)
             return
         for person in targets:
             await ctx.say(
-                f"q{q.id}:esc{q.escalation_step}:{person.qualified}",
+                f"{key}:{person.qualified}",
                 Destination.dm(UserRef(person.platform, person.platform_id)),
                 msg,
                 purpose="escalation",
                 question_id=q.id,
             )
 
+    async def _resolution_breach(self, ctx: Context, q: Question) -> None:
+        assert q.resolution_due is not None
+        late = (ctx.now - q.resolution_due).total_seconds() > LATE_AFTER_S
+        q.resolution_breached_at = ctx.now
+        q.breaches += 1
+        ctx.audit(
+            "system",
+            "sla.breached",
+            f"question:{q.id}",
+            "resolution overdue" + (" (noticed late)" if late else ""),
+            clock="resolution",
+            due=q.resolution_due.isoformat(),
+            late=late,
+        )
+        view = await view_of(ctx, q)
+        msg = replace(
+            cards.breach(view, "triage", late, ctx.now),
+            title=f"Resolution overdue: #{q.id} from {view.customer}",
+            text=f"{view.customer}'s question is still not resolved past its resolution target.",
+        )
+        await self._to_triage(ctx, q, f"q{q.id}:resbreach", msg)
+        if q.assignee_id is not None:
+            assignee = await ctx.session.get(Person, q.assignee_id)
+            if assignee is not None:
+                await ctx.say(
+                    f"q{q.id}:resbreach:{assignee.qualified}",
+                    Destination.dm(UserRef(assignee.platform, assignee.platform_id)),
+                    msg,
+                    purpose="escalation",
+                    question_id=q.id,
+                )
+
     async def _step_targets(self, ctx: Context, q: Question, step: str) -> list[Person]:
         session = ctx.session
         if step == "assignee" and q.assignee_id:
             p = await session.get(Person, q.assignee_id)
             return [p] if p else []
-        if step == "backup" and q.assignee_id:
-            expert = await session.scalar(select(Expert).where(Expert.person_id == q.assignee_id))
-            if expert and expert.backup:
-                p = await person_by_qualified(session, expert.backup)
-                return [p] if p else []
-            return []
-        if step == "lead":
-            leads = []
-            for qualified in self._services.config.support.leads:
-                p = await person_by_qualified(session, qualified)
+        if step == "backup":
+            if q.assignee_id:
+                backup = await session.scalar(
+                    select(Expert.backup).where(Expert.person_id == q.assignee_id)
+                )
+                p = await self._person(ctx, backup) if backup else None
                 if p:
-                    leads.append(p)
-            return leads
+                    return [p]
+            return await self._people_named(ctx, self._services.config.support.on_call)
+        if step == "lead":
+            return await self._people_named(ctx, self._services.config.support.leads)
         return []
 
-    async def _to_triage(self, ctx: Context, q: Question, tag: str, msg: OutgoingMessage) -> None:
+    async def _person(self, ctx: Context, qualified: str) -> Person | None:
+        if qualified not in self._people:
+            self._people[qualified] = await person_by_qualified(ctx.session, qualified)
+        return self._people[qualified]
+
+    async def _people_named(self, ctx: Context, qualified_ids: Sequence[str]) -> list[Person]:
+        out = []
+        for qualified in qualified_ids:
+            p = await self._person(ctx, qualified)
+            if p:
+                out.append(p)
+        return out
+
+    async def _to_triage(self, ctx: Context, q: Question, key: str, msg: OutgoingMessage) -> None:
         triage = self._services.config.support.triage_channel
         if not triage:
             log.warning("question %s needs attention but no triage channel is set", q.id)
             return
         platform, channel_id = parse_qualified(triage)
         await ctx.say(
-            f"q{q.id}:{tag}:triage",
+            f"{key}:triage",
             Destination.channel(platform, channel_id),
             msg,
             purpose="escalation",
             question_id=q.id,
         )
+
+
+async def _preload(session: AsyncSession, due: Sequence[Question]) -> list[object]:
+    if not due:
+        return []
+    keep: list[object] = []
+    wanted: list[tuple[type[Any], set[int]]] = [
+        (Conversation, {q.conversation_id for q in due}),
+        (Message, {q.message_id for q in due}),
+        (Channel, {q.channel_id for q in due}),
+        (Customer, {q.customer_id for q in due if q.customer_id is not None}),
+        (Person, {p for q in due for p in (q.asker_id, q.assignee_id) if p is not None}),
+    ]
+    for model, ids in wanted:
+        if ids:
+            keep.extend((await session.scalars(select(model).where(model.id.in_(ids)))).all())
+    return keep

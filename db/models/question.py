@@ -48,3 +48,26 @@ class Question(Base):
     next_due_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # The response clock (first response, then next response after each customer
+    # follow-up). warn_due/warned_at/breached_at/escalation_step above belong to the
+    # clock that is running now; they reset when a next-response clock starts.
+    clock_state: Mapped[str] = mapped_column(String(16), default="running")
+    response_kind: Mapped[str] = mapped_column(String(16), default="first")
+    response_started_at: Mapped[datetime | None]
+    next_response_due: Mapped[datetime | None]
+    # Waiting on the customer: both clocks stop; what they had left is kept here.
+    paused_at: Mapped[datetime | None]
+    pause_reason: Mapped[str | None] = mapped_column(String(200))
+    response_left_s: Mapped[float | None]
+    resolution_left_s: Mapped[float | None]
+    paused_s: Mapped[float] = mapped_column(default=0.0)  # business seconds paused, total
+    last_customer_message_at: Mapped[datetime | None]
+    last_staff_message_at: Mapped[datetime | None]
+    nudged_at: Mapped[datetime | None]
+    stale_closed_at: Mapped[datetime | None]
+    resolution_breached_at: Mapped[datetime | None]
+    breach_late: Mapped[bool] = mapped_column(default=False)
+    breaches: Mapped[int] = mapped_column(default=0)
+    # Measured in the policy's business time, pauses excluded.
+    ttfr_s: Mapped[float | None]
+    ttr_s: Mapped[float | None]
