@@ -84,9 +84,14 @@ class TimedPlatform(LocalPlatform):
         self.dm_at: dict[str, float] = {}
 
     async def send(
-        self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
+        self,
+        to: Destination,
+        msg: OutgoingMessage,
+        *,
+        idempotency_key: str | None = None,
+        resend: bool = False,
     ) -> MessageRef:
-        ref = await super().send(to, msg, idempotency_key=idempotency_key)
+        ref = await super().send(to, msg, idempotency_key=idempotency_key, resend=resend)
         if to.kind == "dm" and idempotency_key:
             self.dm_at[idempotency_key.split(":")[0]] = time.perf_counter()
         return ref

@@ -63,6 +63,9 @@ def default_detector() -> QuestionDetector:
     from bot.detection import Detector
 
     detector: QuestionDetector = Detector.load()
+    # Models and language tables load lazily; pay for them now, not on the first
+    # customer's question.
+    detector.detect("Is this thing on?")
     return detector
 
 
@@ -101,6 +104,7 @@ class App:
 
     async def start(self) -> None:
         from handlers.commands.overrides import apply_overrides
+        from handlers.grouping import LiveGroupers
         from handlers.registry import default_dispatcher
         from handlers.sweeper import Sweeper
 
@@ -126,6 +130,7 @@ class App:
             topics=TopicModel(
                 {t.name: (*t.keywords, *t.examples) for t in self.config.topics} or None
             ),
+            groupers=await asyncio.to_thread(LiveGroupers.warmed),
         )
         await self._load_history()
         self.outbox = OutboxSender(
@@ -175,6 +180,8 @@ class App:
                 attach(self.ingest)
             await adapter.start()
             log.info("%s adapter connected", name)
+        # Only now: a message left pending by a crash must find its platform connected.
+        self.outbox.start()
         self._start_metrics()
         self._write_ready_file()
 

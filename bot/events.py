@@ -51,6 +51,8 @@ class MessagePosted:
     attachments: tuple[Attachment, ...] = ()
     mentions: tuple[UserRef, ...] = ()
     reply_to: str | None = None  # Discord message reference (id in the same channel)
+    # Imported history (backfill): archived only, never detected, routed or answered.
+    historical: bool = False
 
 
 @dataclass(frozen=True, slots=True)

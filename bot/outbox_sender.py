@@ -161,6 +161,7 @@ class OutboxSender:
                         destination_from_dict(claim.destination),
                         message_from_dict(claim.message),
                         idempotency_key=claim.key,
+                        resend=claim.attempts > 1,
                     )
             except SendError as e:
                 out.error = e.reason

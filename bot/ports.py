@@ -44,11 +44,18 @@ class ChatPlatform(Protocol):
     name: str
 
     async def send(
-        self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
+        self,
+        to: Destination,
+        msg: OutgoingMessage,
+        *,
+        idempotency_key: str | None = None,
+        resend: bool = False,
     ) -> MessageRef:
         """Post `msg`. With an idempotency key, a second send of the same key
         returns the first message instead of posting again, where the platform
-        lets the adapter know (Discord nonce, Slack message metadata, local log)."""
+        lets the adapter know (Discord nonce, Slack message metadata, local log).
+        `resend` says an earlier attempt of this key may have landed, so the adapter
+        should look harder (e.g. fresh channel history) before posting."""
         ...
 
     async def update(self, ref: MessageRef, msg: OutgoingMessage) -> None: ...

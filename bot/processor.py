@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+# Small batches: everything a batch says waits for its commit, so a large batch
+# delays the first expert DM by the handling time of the whole batch.
 class Processor:
     def __init__(
         self,
@@ -37,7 +39,7 @@ class Processor:
         services: Services,
         clock: Clock,
         *,
-        batch_size: int = 100,
+        batch_size: int = 16,
         poll_interval: float = 1.0,
         on_said: Callable[[], None] = lambda: None,
     ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.config import PresenceConfig
@@ -46,3 +46,4 @@ class Services:
     # the only copy (the database is).
     history: ResolvedHistory = field(default_factory=ResolvedHistory)
     topics: TopicModel = field(default_factory=TopicModel)
+    groupers: Any = None  # handlers.grouping.LiveGroupers; a cache rebuilt from the archive

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
 
 from bot import messages
 from bot.context import Context
 from bot.events import ButtonPressed, ReactionAdded
 from db.directory import channel_by_qualified, ensure_person
-from db.models import Person, Question
+from db.models import Channel, Conversation, Message, Person, Question
 from db.questions import latest_question_in, message_by_platform_id, open_question_in
 from handlers import csat, questions
 from handlers.commands.notes import on_reply_button
+from handlers.log import Logged
 from handlers.replies import reply_privately
 
 _ACTION = re.compile(r"question:(?P<verb>[a-z]+):(?P<id>\d{1,12})")
@@ -74,7 +78,7 @@ async def apply_verb(ctx: Context, verb: str, q: Question, person: Person, *, vi
 
 async def on_reaction(ev: ReactionAdded, ctx: Context) -> None:
     reactions = ctx.services.config.reactions
-    if ev.emoji not in (reactions.take, reactions.resolve):
+    if ev.emoji not in (reactions.take, reactions.resolve, reactions.question):
         return
     channel = await channel_by_qualified(ctx.session, ev.channel.qualified)
     if channel is None or not channel.watched:
@@ -83,6 +87,10 @@ async def on_reaction(ev: ReactionAdded, ctx: Context) -> None:
     if message is None:
         return
     person = await ensure_person(ctx.session, ev.author, ctx.now)
+    if ev.emoji == reactions.question:
+        if person.is_staff:
+            await raise_as_question(ctx, channel, message, by=person)
+        return
     if ev.emoji == reactions.take:
         q = await open_question_in(ctx.session, message.conversation_id)
         if q is not None and person.is_staff:
@@ -94,3 +102,31 @@ async def on_reaction(ev: ReactionAdded, ctx: Context) -> None:
     # The asker may close their own question with ✅ as well as staff.
     if person.is_staff or person.id == q.asker_id:
         await questions.resolve(ctx, q, person, via="reaction")
+
+
+@dataclass(frozen=True)
+class _Raised:
+    """Staff's verdict stands in for the detector's when they raise a message."""
+
+    is_question: bool
+    score: float
+    kind: str
+    lang: str
+    reasons: tuple[str, ...]
+
+
+async def raise_as_question(
+    ctx: Context, channel: Channel, message: Message, *, by: Person
+) -> None:
+    """🎫 / "Raise as question": track a message the detector let pass."""
+    if await open_question_in(ctx.session, message.conversation_id) is not None:
+        return
+    if await ctx.session.scalar(select(Question.id).where(Question.message_id == message.id)):
+        return
+    asker = await ctx.session.get(Person, message.author_id)
+    conv = await ctx.session.get(Conversation, message.conversation_id)
+    if asker is None or conv is None or asker.is_staff:
+        return
+    lang = ctx.services.detector.detect(message.text).lang
+    verdict = _Raised(True, 1.0, "question", lang, (f"raised by {by.name or by.qualified}",))
+    await questions.open_question(ctx, Logged(channel, asker, conv, message), verdict)

@@ -10,6 +10,7 @@ from bot.events import MessageDeleted, MessageEdited, MessagePosted
 from db.directory import channel_by_qualified, ensure_channel, ensure_person
 from db.models import Channel, Conversation, Message, MessageEdit, Person
 from db.questions import conversation_by_root, message_by_platform_id
+from handlers.grouping import conversation_to_join, fed
 
 MAX_TEXT = 40_000  # Slack's own cap; longer texts are cut, never refused
 
@@ -31,8 +32,8 @@ async def log_message(ev: MessagePosted, ctx: Context) -> Logged | None:
     if await message_by_platform_id(ctx.session, channel.id, ev.message.message_id):
         return None
     person = await ensure_person(ctx.session, ev.author, ctx.now)
+    conv = await _conversation_for(ev, ctx, channel, person)
     root = ev.message.thread_id or ev.message.message_id
-    conv = await conversation_by_root(ctx.session, channel.id, root)
     if conv is None:
         conv = Conversation(
             channel_id=channel.id,
@@ -67,7 +68,24 @@ async def log_message(ev: MessagePosted, ctx: Context) -> Logged | None:
     )
     ctx.session.add(message)
     await ctx.session.flush()
+    if ctx.services.groupers is not None:
+        fed(ctx, channel.id, message.id)
     return Logged(channel, person, conv, message)
+
+
+async def _conversation_for(
+    ev: MessagePosted, ctx: Context, channel: Channel, person: Person
+) -> Conversation | None:
+    """An explicit platform thread always wins; an unthreaded message joins the
+    conversation grouping says it continues, or starts one (None)."""
+    if ev.message.thread_id:
+        root = await message_by_platform_id(ctx.session, channel.id, ev.message.thread_id)
+        if root is not None:
+            return await ctx.session.get(Conversation, root.conversation_id)
+        return await conversation_by_root(ctx.session, channel.id, ev.message.thread_id)
+    if ctx.services.groupers is None:
+        return None
+    return await conversation_to_join(ctx, ev, channel, person)
 
 
 async def on_edited(ev: MessageEdited, ctx: Context) -> None:

@@ -16,7 +16,7 @@ async def on_message(ev: MessagePosted, ctx: Context) -> None:
     if ev.author.is_bot:
         return
     logged = await log_message(ev, ctx)
-    if logged is None:
+    if logged is None or ev.historical:
         return
     question = await open_question_in(ctx.session, logged.conversation.id)
     if logged.person.is_staff:

@@ -12,18 +12,22 @@ from bot.services import DetectionResult
 from bot.sla import due_times, policy_dict, support_calendar
 from bot.timefmt import local
 from db.directory import customer_by_id, person_by_qualified
-from db.models import Channel, Conversation, Customer, Message, Person, Question
+from db.models import Channel, Customer, Message, Person, Question
 from handlers import csat, sla_clocks
 from handlers.log import Logged
 from handlers.routing import route
 
 
-def thread_ref(channel: Channel, conv: Conversation) -> MessageRef:
+def thread_ref(channel: Channel, asked: Message) -> MessageRef:
+    """The thread a question lives in: the one it was asked in, or the thread that
+    opens under the question's own message (never under an earlier greeting that
+    grouping put in the same conversation)."""
+    root = asked.thread_id or asked.platform_message_id
     return MessageRef(
         platform=channel.platform,
         channel_id=channel.platform_id,
-        message_id=conv.root_message_id,
-        thread_id=conv.thread_id or conv.root_message_id,
+        message_id=root,
+        thread_id=root,
     )
 
 
@@ -37,9 +41,9 @@ def _customer_tz(ctx: Context, customer: Customer | None, asker: Person) -> str:
 
 async def view_of(ctx: Context, q: Question, *, reader_tz: str | None = None) -> cards.QuestionView:
     channel = await ctx.session.get(Channel, q.channel_id)
-    conv = await ctx.session.get(Conversation, q.conversation_id)
+    asked = await ctx.session.get(Message, q.message_id)
     asker = await ctx.session.get(Person, q.asker_id)
-    assert channel is not None and conv is not None and asker is not None
+    assert channel is not None and asked is not None and asker is not None
     customer = await customer_by_id(ctx.session, q.customer_id)
     assignee = await ctx.session.get(Person, q.assignee_id) if q.assignee_id else None
     tz = reader_tz or ctx.services.config.support.timezone
@@ -55,7 +59,7 @@ async def view_of(ctx: Context, q: Question, *, reader_tz: str | None = None) ->
         due=due,
         topic=q.topic,
         reasons=tuple(q.routing.get("reasons", ())),
-        thread=thread_ref(channel, conv),
+        thread=thread_ref(channel, asked),
     )
 
 

@@ -4,6 +4,7 @@ running Presence on the local platform (the testbot)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -41,11 +42,55 @@ def _psql(*sql: str) -> None:
     subprocess.run(args, check=True, capture_output=True, timeout=60)
 
 
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Databases migrated once per test session; each test gets a fresh copy, which
+    is much faster than migrating per test (PostgreSQL: CREATE DATABASE ... TEMPLATE)."""
+    from db.migrate import upgrade
+
+    made: dict[str, str] = {}
+    sqlite_file = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{sqlite_file}")
+    made["sqlite"] = str(sqlite_file)
+    pg_name = f"presence_tmpl_{uuid.uuid4().hex[:10]}"
+    if _pg_reachable():
+        _psql(f"CREATE DATABASE {pg_name}")
+        upgrade(f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{pg_name}")
+        made["postgresql"] = pg_name
+    try:
+        yield made
+    finally:
+        if "postgresql" in made:
+            _psql(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database of its own for one test, created here and dropped after."""
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, _templates: dict[str, str]
+) -> Iterator[str]:
+    """A migrated database of its own for one test, created here and dropped after."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'presence.db'}"
+        target = tmp_path / "presence.db"
+        shutil.copyfile(_templates["sqlite"], target)
+        yield f"sqlite+aiosqlite:///{target}"
+        return
+    if "postgresql" not in _templates:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {PG_HOST}:{PG_PORT} is unreachable under CI")
+        pytest.skip(f"PostgreSQL at {PG_HOST}:{PG_PORT} is unreachable (outside CI)")
+    name = f"presence_test_{uuid.uuid4().hex[:12]}"
+    _psql(f"CREATE DATABASE {name} TEMPLATE {_templates['postgresql']}")
+    try:
+        yield f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty (unmigrated) database, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
         return
     if not _pg_reachable():
         if os.environ.get("CI") == "true":

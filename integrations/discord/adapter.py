@@ -164,7 +164,12 @@ class DiscordAdapter:
 
     # -- sending -----------------------------------------------------------------------
     async def send(
-        self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
+        self,
+        to: Destination,
+        msg: OutgoingMessage,
+        *,
+        idempotency_key: str | None = None,
+        resend: bool = False,  # the nonce already makes every send safe to repeat
     ) -> MessageRef:
         self._check_open()
         link_url = await self.permalink(msg.link) if msg.link is not None else None

@@ -212,7 +212,12 @@ class LocalPlatform:
 
     # -- ChatPlatform -------------------------------------------------------
     async def send(
-        self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
+        self,
+        to: Destination,
+        msg: OutgoingMessage,
+        *,
+        idempotency_key: str | None = None,
+        resend: bool = False,
     ) -> MessageRef:
         if idempotency_key and idempotency_key in self._by_key:
             return self._by_key[idempotency_key]

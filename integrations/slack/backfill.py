@@ -9,6 +9,7 @@ Messages are handed over oldest first so conversations build up in order.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -84,7 +85,7 @@ async def backfill(
         authors = await sender.directory.authors(wanted, home_team=team)
         event = translate.event(body, authors)
         if isinstance(event, MessagePosted):
-            events.append(event)
+            events.append(dataclasses.replace(event, historical=True))
     new = 0
     chunk = 100
     for start in range(0, len(events), chunk):

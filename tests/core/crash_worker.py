@@ -41,11 +41,16 @@ class KillingPlatform(LocalPlatform):
         self.mode = mode
 
     async def send(
-        self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
+        self,
+        to: Destination,
+        msg: OutgoingMessage,
+        *,
+        idempotency_key: str | None = None,
+        resend: bool = False,
     ) -> MessageRef:
         if to.kind == "dm" and self.mode == "kill-before-send":
             os.kill(os.getpid(), signal.SIGKILL)
-        ref = await super().send(to, msg, idempotency_key=idempotency_key)
+        ref = await super().send(to, msg, idempotency_key=idempotency_key, resend=resend)
         if to.kind == "dm" and self.mode == "kill-after-post":
             # Posted on the platform, not yet marked sent in the outbox.
             os.kill(os.getpid(), signal.SIGKILL)

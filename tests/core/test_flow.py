@@ -103,4 +103,5 @@ async def test_every_state_change_is_audited(testbot: TestBot) -> None:
         actions = list((await s.scalars(select(AuditEntry.action).order_by(AuditEntry.id))).all())
         n = await s.scalar(select(func.count()).select_from(Question))
     assert n == 1
-    assert actions[:2] == ["question.opened", "question.resolved"]
+    assert actions[0] == "question.opened"
+    assert "question.resolved" in actions
