@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from bot.refs import ChannelRef, MessageRef, UserRef
+from bot.text import storable
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,8 @@ def _plain(value: Any) -> Any:
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return storable(value)
     return value
 
 

@@ -74,13 +74,22 @@ class Ingest:
                 for _ in batch:
                     self._queue.task_done()
 
+    async def _insert(self, events: list[Event]) -> set[str]:
+        async with self._sessions.begin() as session:
+            return await store_events(session, events, self._clock.now())
+
     async def _store(self, batch: list[_Item]) -> None:
         live = [(ev, fut) for ev, fut in batch if not fut.cancelled()]
         try:
-            async with self._sessions.begin() as session:
-                new_keys = await store_events(session, [ev for ev, _ in live], self._clock.now())
-        except Exception as exc:
-            log.exception("could not store %d event(s); they will not be acked", len(live))
+            new_keys = await self._insert([ev for ev, _ in live])
+        except Exception:
+            if len(live) > 1:
+                # One bad event must not hold back the rest: store them one by one.
+                for item in live:
+                    await self._store([item])
+                return
+            log.exception("could not store event %s; it is not acked", live[0][0].event_key)
+            exc = RuntimeError("event could not be stored")
             for _, fut in live:
                 if not fut.done():
                     fut.set_exception(exc)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.context import Context
 from bot.events import MessageDeleted, MessageEdited, MessagePosted
+from bot.text import storable
 from db.directory import channel_by_qualified, ensure_channel, ensure_person
 from db.models import Channel, Conversation, Message, MessageEdit, Person
 from db.questions import conversation_by_root, message_by_platform_id
@@ -59,7 +60,7 @@ async def log_message(ev: MessagePosted, ctx: Context) -> Logged | None:
         author_id=person.id,
         author_name=person.name,
         author_is_staff=person.is_staff,
-        text=ev.text[:MAX_TEXT],
+        text=storable(ev.text)[:MAX_TEXT],
         attachments=[
             {"name": a.name, "size": a.size, "type": a.content_type, "url": a.url}
             for a in ev.attachments
@@ -95,7 +96,7 @@ async def on_edited(ev: MessageEdited, ctx: Context) -> None:
     message = await message_by_platform_id(ctx.session, channel.id, ev.message.message_id)
     if message is None or message.deleted_at is not None:
         return
-    text = ev.text[:MAX_TEXT]
+    text = storable(ev.text)[:MAX_TEXT]
     # Unfurls and other re-sends arrive as edits with the same text; they change nothing.
     if text == message.text:
         return

@@ -112,3 +112,14 @@ def test_sigkill_then_restart_notifies_exactly_once(db_url: str, tmp_path: Path,
     assert len(dms) == 1, rows
     acks = [r for r in rows if r["op"] == "send" and r["to"] == "thread"]
     assert len(acks) == 1
+
+
+async def test_one_unstorable_event_does_not_hold_back_its_batch(testbot: TestBot) -> None:
+    good = [_question_event(testbot, key=f"local:g{i}") for i in range(5)]
+    bad = _question_event(testbot, key="local:" + "k" * 400)  # longer than any platform key
+    results = await asyncio.gather(
+        *(testbot.app.sink.receive(e) for e in [*good[:2], bad, *good[2:]]),
+        return_exceptions=True,
+    )
+    assert [r for i, r in enumerate(results) if i != 2] == [True] * 5
+    assert await _count(testbot, InboxEvent, InboxEvent.event_key.like("local:g%")) == 5

@@ -84,3 +84,17 @@ async def test_top_level_staff_answer_is_the_first_response(testbot: TestBot) ->
     [q] = await _one(testbot, select(Question))
     assert q.state == "answered"
     assert q.first_response_at == testbot.clock.now()
+
+
+async def test_huge_and_odd_messages_are_kept_not_refused(testbot: TestBot) -> None:
+    p = testbot.platform
+    await p.post("ACME", "ANNA", "x" * 100_000 + " why does the export fail?")
+    await p.post("ACME", "ANNA", "")
+    await p.post("ACME", "ANNA", "nul\x00byte and \ud800 lone surrogate? 🙂")
+    await p.post("ACME", "ANNA", "‮reversed‬ and zero\u200bwidth")
+    await testbot.settle()
+    msgs = await _one(testbot, select(Message).order_by(Message.id))
+    assert len(msgs) == 4
+    assert len(msgs[0].text) <= 40_000
+    assert "\x00" not in msgs[2].text and "nul" in msgs[2].text
+    assert testbot.app.processor is not None and testbot.app.processor.failures == 0
