@@ -31,12 +31,15 @@ async def _history(bot: TestBot) -> None:
     await p.post("ACME", "EVE", "Hi Anna, open Billing and press Export.", thread=q1)
     await bot.settle()
     await p.command("EVE", "show 1")
-    clock.advance(timedelta(minutes=30))
-    await p.post("ACME", "ANNA_D", f"Why is the {SECRET} webhook returning errors for us?")
+    clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "ANNA", "Thanks, that fixed it!", thread=q1)
+    await bot.settle()
+    clock.advance(timedelta(hours=3))
+    q2 = await p.post("ACME", "ANNA_D", f"Why is the {SECRET} webhook returning errors for us?")
     await bot.settle()
     clock.advance(timedelta(minutes=12))
-    q3 = await p.post("ACME", "AMY", "Bob's team will check the webhook logs now.")
-    del q3
+    await p.post("ACME", "AMY", "Bob's team will check the webhook logs now.", thread=q2)
+    clock.advance(timedelta(hours=3))
     await p.post("ACME", "BOB", "Any news about the API token rotation schedule for next month?")
     await p.post("BOREALIS", "SVEN", "Can you explain how the billing export handles VAT?")
     await bot.settle()
@@ -69,14 +72,14 @@ async def test_forget_erases_text_and_name_everywhere_but_keeps_metrics(
         )
         await s.rollback()
     assert sorted(dry.identities) == ["local:ANNA", "local:ANNA_D"]
-    assert dry.own_messages == 2 and not dry.applied
+    assert dry.own_messages == 3 and not dry.applied
     assert SECRET in await dump_database(drbot)
 
     async with sessions.begin() as s:
         done = await forget_person(
             s, now=drbot.clock.now(), requested_by="cli:test", qualified="local:ANNA_D"
         )
-    assert done.own_messages == 2 and done.own_questions == 2
+    assert done.own_messages == 3 and done.own_questions == 2
     [alias] = done.pseudonyms
 
     dump = await dump_database(drbot)
