@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.board.config import LoopConfig, parse_loop
 from bot.durations import parse_duration
 from bot.errors import ConfigError
 from bot.refs import parse_qualified
@@ -154,6 +155,7 @@ class PresenceConfig:
     detection: DetectionConfig = field(default_factory=DetectionConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     stale: StaleConfig = field(default_factory=StaleConfig)
+    loop: LoopConfig = field(default_factory=LoopConfig)  # ideas, status, digests
     csat: CsatConfig = field(default_factory=CsatConfig)
 
     def retention_days_for(self, customer_name: str | None) -> int | None:
@@ -320,6 +322,7 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
     retention_cfg = RetentionConfig(default_days=_days(retention, "default_days"))
     retention.done()
     stale_cfg = _stale(top)
+    loop_cfg = parse_loop(top)
     csat_cfg = _csat(top)
     top.done()
     names = [c.name.casefold() for c in customers]
@@ -338,6 +341,7 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
         detection=detection_cfg,
         retention=retention_cfg,
         stale=stale_cfg,
+        loop=loop_cfg,
         csat=csat_cfg,
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.events import MessagePosted
 from db.questions import open_question_in, recent_texts
+from handlers.ideas_wiring import offer_idea
 from handlers.log import log_message
 from handlers.questions import first_response, open_question, resolve
 from handlers.sla_clocks import customer_followed_up
@@ -40,3 +41,5 @@ async def on_message(ev: MessagePosted, ctx: Context) -> None:
     verdict = detector.detect(ev.text, context=context, is_staff=False, is_bot=False)
     if verdict.is_question:
         await open_question(ctx, logged, verdict)
+    elif verdict.kind == "idea":
+        await offer_idea(ctx, logged)
