@@ -28,7 +28,37 @@ async def enqueue(
 ) -> None:
     """Add a row unless one with this key exists: the key names the message's
     meaning ("q12:dm:slack:U1"), so handling one event twice cannot say it twice."""
-    values: dict[str, Any] = {
+    values = outbox_row(
+        key=key,
+        to=to,
+        msg=msg,
+        now=now,
+        purpose=purpose,
+        question_id=question_id,
+        op=op,
+        target_key=target_key,
+    )
+    await session.execute(insert_ignoring_conflicts(session, OutboxMessage), [values])
+
+
+async def enqueue_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Several rows built by `outbox_row` in one statement (the sweeper's batches)."""
+    if rows:
+        await session.execute(insert_ignoring_conflicts(session, OutboxMessage), list(rows))
+
+
+def outbox_row(
+    *,
+    key: str,
+    to: Destination,
+    msg: OutgoingMessage,
+    now: datetime,
+    purpose: str,
+    question_id: int | None = None,
+    op: str = "send",
+    target_key: str | None = None,
+) -> dict[str, Any]:
+    return {
         "key": key,
         "platform": to.platform,
         "op": op,
@@ -42,7 +72,6 @@ async def enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
-    await session.execute(insert_ignoring_conflicts(session, OutboxMessage), [values])
 
 
 async def claim_due(

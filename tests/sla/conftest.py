@@ -21,6 +21,8 @@ from tests.conftest import DEMO_CONFIG, T0, TestBot
 def sla_config() -> PresenceConfig:
     raw: dict[str, Any] = copy.deepcopy(DEMO_CONFIG)
     raw["support"]["triage_mention"] = "@support-leads"
+    # More Acme channels, so tests can hold several conversations apart.
+    raw["customers"][0]["channels"] = ["local:ACME", "local:ACME2", "local:ACME3"]
     raw["sla"] = [
         {
             "tier": "gold",
