@@ -122,6 +122,24 @@ async def test_forget_erases_text_and_name_everywhere_but_keeps_metrics(
     assert again.pseudonyms == [alias]
 
 
+async def test_forget_by_email_finds_the_person(drbot: TestBot) -> None:
+    await drbot.platform.post("BOREALIS", "SVEN", "Our Kilimanjaro export keeps timing out, why?")
+    await drbot.settle()
+    sessions = drbot.app.sessions
+    assert sessions is not None
+    async with sessions.begin() as s:
+        sven = (await s.scalars(select(Person).where(Person.qualified == "local:SVEN"))).one()
+        sven.email = "sven@borealis.se"
+    async with sessions.begin() as s:
+        done = await forget_person(
+            s, now=drbot.clock.now(), requested_by="dpo", email="Sven@Borealis.SE"
+        )
+    assert done.identities == ["local:SVEN"] and done.own_messages == 1
+    dump = await dump_database(drbot)
+    assert "Kilimanjaro" not in dump and "sven@borealis.se" not in dump.lower()
+    assert "Sven (Borealis)" not in dump
+
+
 async def test_forget_unknown_person_is_a_usage_error(drbot: TestBot) -> None:
     assert drbot.app.sessions is not None
     async with drbot.app.sessions() as s:
