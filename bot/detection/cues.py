@@ -28,7 +28,7 @@ def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
     families: dict[str, Iterable[str]] = {
         "anyone": lx.ANYONE,
         "request": lx.REQUEST,
-        "problem": lx.PROBLEM,
+        "problem": (*lx.PROBLEM, *lx.PROBLEM_STRONG),
         "thanks": lx.THANKS,
         "resolved": lx.RESOLVED,
         "defer": lx.DEFER,
@@ -56,6 +56,33 @@ _BACKCHANNEL = frozenset(tuple(tokens(p)) for p in lx.BACKCHANNEL)
 _TAGS = frozenset(tuple(tokens(p)) for p in lx.TAGS)
 _PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lx.PROBLEM_STRONG)
 _REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WEAK)
+_CLAUSE = re.compile(r"[,;:]\s*")
+_ANY_VERBS = frozenset(
+    [
+        "want",
+        "wanna",
+        "know",
+        "knows",
+        "have",
+        "has",
+        "got",
+        "seen",
+        "tried",
+        "using",
+        "use",
+        "else",
+        "wants",
+        "had",
+        "see",
+        "seeing",
+        "experienced",
+        "experiencing",
+        "noticed",
+        "getting",
+    ]
+)
+_ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
+_NOT_AN_OBJECT = lx.INFINITIVE_MARKS | {"it", "that", "this", "them", "those", "these"}
 _ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})
 
 
@@ -79,6 +106,18 @@ def is_fi_clitic(word: str) -> bool:
     if word.endswith(("kos", "kös")):
         return word[-4] in "aeiouyäönstlr"
     return word.endswith("ks") and word[-3] in "aeiouyäön" and len(word) <= 8
+
+
+_DISFLUENCY = frozenset({"uh", "um", "uhm", "umm", "erm", "hmm", "hm", "eh"})
+
+
+def _fluent(words: list[str]) -> list[str]:
+    """Drop "uh"/"um" and stutters: "is, uh, is he working" reads as "is he working"."""
+    out: list[str] = []
+    for w in words:
+        if w not in _DISFLUENCY and (not out or out[-1] != w):
+            out.append(w)
+    return out
 
 
 def _skip_fillers(words: list[str]) -> list[str]:
@@ -110,7 +149,16 @@ def _sentence_start(words: list[str], names: set[str], where: str) -> None:
         else:
             names.add(f"{where}aux_start")
     elif is_fi_clitic(w1):
+        # The Finnish yes/no question form: shares the inversion cue's weight.
         names.add(f"{where}clitic_start")
+        names.add(f"{where}aux_subj_start")
+    elif _scand_v1(w1, w2):
+        # Verb first, subject second is a question in Scandinavian word order.
+        names.add(f"{where}aux_subj_start")
+    elif w1 in lx.REQUEST_VERBS or " ".join(words[:2]) in lx.REQUEST_VERBS:
+        names.add(f"{where}request_verb_start")
+    elif len(w1) >= 6 and w1.endswith(("kaa", "kää")) and w1.isalpha():
+        names.add(f"{where}request_verb_start")  # Finnish plural imperative: lisätkää
     elif w1 in lx.FIRST_PERSON:
         names.add(f"{where}first_person_start")
     if w1 in ("any", "anyone", "anybody", "any1", "someone", "somebody"):
@@ -126,6 +174,10 @@ def _match_phrases(
             fam = PHRASES.get(key)
             if not fam:
                 continue
+            if "rhetorical" in fam and len(key) < 3 and len(seg) > len(key) + 1:
+                fam = fam - {"rhetorical"}  # "why not move the tv ..." asks
+                if not fam:
+                    continue
             families |= fam
             if first and i == 0:
                 names.update(f"lead_{f}" for f in fam)
@@ -137,12 +189,22 @@ def _match_phrases(
 
 def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_words: int) -> bool:
     if key in _REQUEST_WEAK:
+        # "I need access to X" opens a request; "and now I need it, too" does not
         nxt = words[j] if j < len(words) else ""
-        return bool(nxt) and nxt not in lx.INFINITIVE_MARKS and n_words <= 15
+        lead = all(w in lx.FILLERS for w in words[:i])
+        return lead and bool(nxt) and nxt not in _NOT_AN_OBJECT and n_words <= 15
     # "seems to please everybody" uses the verb, not the request
     return not (
         key[0] in ("please", "pls", "plz") and i > 0 and words[i - 1] in lx.INFINITIVE_MARKS
     )
+
+
+def _scand_v1(w1: str, w2: str) -> bool:
+    if w2 not in lx.SCAND_SUBJ or w1 in lx.SCAND_NOT_VERBS or w1 in lx.FILLERS:
+        return False
+    if w1 in lx.FIRST_PERSON or w1 in _SUBJ or not w1.isalpha():
+        return False
+    return w1.endswith(("r", "s")) and len(w1) >= 3
 
 
 def _length_bucket(n: int) -> str:
@@ -165,6 +227,13 @@ def read_cues(cleaned: Cleaned) -> Cues:
             names.add("multiq")
     if "!" in text:
         names.add("excl")
+    last = text.rstrip()[-1:] if text.strip() else ""
+    if last == "." and not text.rstrip().endswith(".."):
+        names.add("end_period")  # the writer punctuated a statement
+    elif last == ",":
+        names.add("end_comma")
+    elif last.isalnum():
+        names.add("end_open")
     for flag, name in (
         (cleaned.had_code, "code_removed"),
         (cleaned.had_quote, "quote_removed"),
@@ -181,11 +250,25 @@ def read_cues(cleaned: Cleaned) -> Cues:
     for idx, sent in enumerate(picked):
         sw = strip_trailing_noise([t for t in tokens(sent) if t[0] not in "?!"])
         where = "first_" if idx == 0 else "later_"
-        _sentence_start(_skip_fillers(sw), names, where)
+        _sentence_start(_skip_fillers(_fluent(sw)), names, where)
         if idx > 0 and ends_with_question_mark(sent):
             names.add("later_sent_q")
     if len(picked) > 1:
         names.add("multi_sentence")
+    for clause in _CLAUSE.split(text)[1:4]:
+        cw = _skip_fillers(_fluent([t for t in tokens(clause) if t[0] not in "?!"]))
+        if len(cw) >= 2 and (
+            (cw[0] in _WH_CANON and (cw[1] in _AUX or cw[1] in _SUBJ))
+            or (cw[0] in _AUX and cw[1] in _SUBJ)
+        ):
+            names.add("clause_q_start")  # "not a lot, where u from"
+            break
+    for i, w in enumerate(words[:-1]):
+        if w in ("any", "anyone", "anybody", "any1") and any(
+            x in _ANY_VERBS for x in words[i + 1 : i + 4]
+        ):
+            names.add("anyone_asks")  # "any ladies want to chat", "anyone else seeing this"
+            break
 
     families: set[str] = set()
     n = len(words)
@@ -193,6 +276,8 @@ def read_cues(cleaned: Cleaned) -> Cues:
         seg = [t for t in tokens(segment) if t[0] not in "?!"]
         _match_phrases(seg, seg_no == 0, names, families, n)
     names.update(f"fam_{f}" for f in families)
+    if "first_request_verb_start" in names and "endq" not in names and len(words) >= 2:
+        names.add("request_strong")
 
     if any(w in _WH_CANON for w in words):
         names.add("wh_any")
@@ -210,28 +295,31 @@ def read_cues(cleaned: Cleaned) -> Cues:
             lead_trim = lead_trim[1:]
         if core in _BACKCHANNEL or lead_trim in _BACKCHANNEL:
             names.add("backchannel")
-        elif (
-            len(lead_trim) == 1
-            and "endq" in names
-            and lead_trim[0] not in _WH_CANON
-            and lead_trim[0] not in lx.ONE_WORD_ASKS
-            and not is_fi_clitic(lead_trim[0])
-        ):
-            names.add("one_word_echo")
         elif (len(lead_trim) == 2 and lead_trim[0] in lx.ECHO_AUX and lead_trim[1] in _SUBJ) or (
             len(lead_trim) == 1 and lead_trim[0] in ("onko", "oliko", "niinkö", "onks")
         ):
             names.add("echo_question")
+    bare = _skip_fillers(_fluent(list(core)))
     if (
         "endq" not in names
-        and 2 <= len(core) <= 5
-        and core[0] in lx.EXCLAIM_HEADS
-        and core[1] in lx.EXCLAIM_WORDS
+        and 2 <= len(bare) <= 5
+        and bare[0] in lx.EXCLAIM_HEADS
+        and bare[1] in lx.EXCLAIM_WORDS
     ):
         names.add("exclamation")
-    if "endq" in names and len(core) >= 3:
+    if (
+        "endq" in names
+        and 2 <= len(bare) <= 4
+        and bare[-1] in ("what", "mitä", "vad", "hvad", "hva")
+    ):
+        names.add("echo_question")  # "a what?", "you must be what?"
+    if "endq" in names and len(bare) == 2 and bare[0] in _SUBJ and bare[1] in lx.ECHO_AUX:
+        names.add("echo_question")  # "she did?", "they do?"
+    if "endq" in names and len(core) >= 2:
         for k in (3, 2, 1):
-            if len(core) > k + 1 and core[-k:] in _TAGS:
+            if len(core) > k and core[-k:] in _TAGS:
                 names.add("tag_question")
+                if len(core) - k <= 2 and not (names & _ASKING_STARTS):
+                    names.add("agreement_tag")  # "Mondays, right?", "Måndagar, eller hur?"
                 break
     return Cues(words=tuple(toks), names=frozenset(names), families=frozenset(families))

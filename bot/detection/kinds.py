@@ -21,6 +21,10 @@ REQUEST_SCORE = 0.8
 # Upper bound for question-shaped messages that ask nothing.
 VETO_CAP = 0.15
 
+SHAPE_FLOOR = 0.55
+_STRONG_SHAPE = frozenset(
+    {"first_wh_aux", "first_aux_subj_start", "first_clitic_start", "anyone_asks"}
+)
 _QSHAPE = frozenset(
     {
         "first_wh_start",
@@ -30,6 +34,8 @@ _QSHAPE = frozenset(
         "later_aux_subj_start",
         "later_clitic_start",
         "first_anyone_start",
+        "clause_q_start",
+        "anyone_asks",
     }
 )
 
@@ -46,6 +52,14 @@ def decide(cues: Cues, model_score: float) -> Verdict:
     names, fam = cues.names, cues.families
     reasons: list[str] = []
     n_words = sum(1 for w in cues.words if w[0] not in "?!")
+    if (
+        "endq" not in names
+        and names & _STRONG_SHAPE
+        and n_words <= 12
+        and not names & {"multi_sentence", "end_period"}
+    ):
+        # Chat questions often drop the "?"; a short line that opens like one is one.
+        model_score = max(model_score, SHAPE_FLOOR)
     asks = model_score >= 0.5
     shaped = bool(names & _QSHAPE) or "endq" in names or "fam_wonder" in names
 
@@ -60,12 +74,13 @@ def decide(cues: Cues, model_score: float) -> Verdict:
     if "backchannel" in names or "echo_question" in names:
         reason = "backchannel reply, asks nothing" if n_words > 0 else "no words"
         return Verdict("chatter", min(model_score, VETO_CAP), (reason,), False)
-    if "one_word_echo" in names:
-        return Verdict("chatter", min(model_score, 0.4), ("one-word echo",), False)
     if "exclamation" in names:
         return Verdict("chatter", min(model_score, VETO_CAP), ("exclamation",), False)
 
-    if "thanks" in fam or "resolved" in fam:
+    if "agreement_tag" in names:
+        return Verdict("chatter", min(model_score, VETO_CAP), ("asks only for agreement",), False)
+
+    if ("thanks" in fam or "resolved" in fam) and "request_strong" not in names:
         still_open = "problem" in fam and "resolved" not in fam
         if not still_open and not (asks and shaped and "lead_thanks" not in names):
             resolves = "resolved" in fam or ("defer" not in fam and n_words <= 6)
@@ -79,10 +94,17 @@ def decide(cues: Cues, model_score: float) -> Verdict:
         )
 
     if "request_strong" in names and (
-        "lead_request" in names or asks or "first_aux_subj_start" in names
+        "lead_request" in names
+        or asks
+        or "first_aux_subj_start" in names
+        or "first_request_verb_start" in names
     ):
         reasons.append("asks for something to be done")
         return Verdict("request", max(model_score, REQUEST_SCORE), tuple(reasons), False)
+
+    if "lead_wonder" in names and not asks:
+        reasons.append("indirect question")
+        return Verdict("question", max(model_score, 0.6), tuple(reasons), False)
 
     if "idea" in fam and not ("endq" in names and asks):
         return Verdict("idea", min(model_score, 0.35), ("suggests an idea",), False)

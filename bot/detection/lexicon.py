@@ -24,7 +24,7 @@ WH: dict[str, tuple[str, ...]] = {
         "entä|entäs",
     ),
     "where": _p(
-        "where|wheres|where's|missä|missa|mistä|mista|mihin|minne|vart|varifrån|varifran|hvor|",
+        "where|wheres|where's|var|missä|missa|mistä|mista|mihin|minne|vart|varifrån|varifran|hvor|",
         "hvorhen|hvorfra",
     ),
     "when": _p(
@@ -37,7 +37,8 @@ WH: dict[str, tuple[str, ...]] = {
         "who|whos|who's|whom|whose|kuka|ketkä|kenen|kenelle|keneltä|kehen|vem|vems|hvem|hvems",
     ),
     "how": _p(
-        "how|hows|how's|miten|mitenkä|kuinka|millainen|minkälainen|mites|paljonko|montako|",
+        "how|hows|how's|kauanko|miksei|miten|mitenkä|kuinka|millainen|minkälainen|mites|",
+        "paljonko|montako|",
         "kumpi|kumpaa|hur|hurdan|hvordan|hvorledes|åssen",
     ),
 }
@@ -94,7 +95,7 @@ FI_CLITIC_WORDS: frozenset[str] = frozenset(
 )
 
 ANYONE: tuple[str, ...] = _p(
-    "anyone|anybody|any1|n e 1|any one|someone|somebody|does anyone|anyone know|any idea|",
+    "anyone|anybody|any1|n e 1|any one|does anyone|anyone know|any idea|",
     "any ideas|any clue|any tips|any suggestions|joku|jollain|kukaan|kellään|kenelläkään|",
     "jollakin|onko kellään|tietääkö joku|någon|nån|någon som|nogen|nogen der|noen|noen som",
 )
@@ -183,7 +184,8 @@ ANNOUNCE: tuple[str, ...] = _p(
 
 IDEA: tuple[str, ...] = _p(
     "it would be nice|it would be great|would be nice if|would be great if|would be cool|",
-    "feature request|suggestion|idea|i wish|would love|nice to have|it'd be nice|",
+    "feature request|suggestion|feature idea|an idea for|i have an idea|i wish|would love|",
+    "nice to have|it'd be nice|",
     "it'd be great|consider adding|olisi kiva|olisi hienoa|olisi hyvä|ehdotus|toive|",
     "toivoisin|olisi kätevää|det vore bra|det vore kul|det vore smidigt|förslag|önskemål|",
     "skulle vara bra|skulle vara kul|önskar|det ville være godt|det ville være fedt|",
@@ -196,7 +198,10 @@ BACKCHANNEL: tuple[str, ...] = _p(
     "really|seriously|right|ok|okay|huh|eh|what|wat|sorry|pardon|pardon me|you know|y'know|",
     "ya know|no way|for real|is that so|is that right|is that true|oh yeah|yeah|yes|no|",
     "oh really|oh|really now|isn't it|is it|innit|hmm|lol|srsly|orly|rly|you think|",
-    "no kidding|are you serious|u serious|aha|uh huh|what's that|come again|ai jaa|aijaa|",
+    "no kidding|are you serious|are you kidding|you think so|think so|i think so|i guess|",
+    "i see|got it|gotcha|"
+    "pardon me|excuse me|come on|you mean|u serious|aha|uh huh|what's that|come again|ai jaa|",
+    "aijaa|",
     "ai|jaa|oikeesti|oikeasti|niinkö|ihanko totta|vai niin|täh|häh|mitä|jaaha|niin|",
     "eikö vaan|vai mitä|tiedäthän|ai niin|ai oikeesti|ootko tosissas|ihan totta|just niin|",
     "eiks|onks|jaså|verkligen|seriöst|va|eller hur|visst|jaha|okej|ah ok|är det sant|",
@@ -224,7 +229,7 @@ RHETORICAL: tuple[str, ...] = _p(
 # Discourse fillers skipped before looking at how a sentence starts.
 FILLERS: frozenset[str] = frozenset(
     _p(
-        "ah|all|alltså|also|altså|and|anyway|anyways|btw|but|eli|er|erm|folks|fråga|guys|hallo|",
+        "ah|all|alltså|also|altså|and|anyway|anyways|btw|but|eli|erm|folks|fråga|guys|hallo|",
         "hei|heisann|hej|hejsa|hejsan|hello|hey|hi|hiya|hm|hmm|ja|jaa|joo|k|kysymys|like|lol|",
         "men|moi|moikka|morjens|mut|mutta|nei|nej|nii|niin|no|now|och|og|oh|ok|okay|okei|okej|",
         "or|plus|q|question|quick|siis|so|sorry|spørgsmål|spørsmål|sup|så|tai|team|terve|then|",
@@ -275,6 +280,9 @@ TAGS: tuple[str, ...] = _p(
 # ("problem", "wrong", "cannot") is too common in plain talk and only feeds the model.
 PROBLEM_STRONG: frozenset[str] = frozenset(
     _p(
+        "401|429|502|503|504|shows the wrong|showing the wrong|visar fel|viser feil|",
+        "viser forkerte|viser den forkerte|näyttää väärää|näkyy väärä|slutade fungera|",
+        "lakkasi toimimasta|lakkasivat toimimasta|fejlede|fejler|feilet|feiler|failed again|",
         "403|404|500|broken|can't access|can't log in|cant login|crash|crashed|crasher|crashes|",
         "crashing|does not work|doesn't load|doesn't work|doesnt work|ei aukea|ei lataudu|",
         "ei näy|ei onnistu|ei toimi|ei toimi enää|emme pääse|en pääse|epäonnistui|epäonnistuu|",
@@ -325,14 +333,6 @@ EXCLAIM_WORDS: frozenset[str] = frozenset(
     )
 )
 
-# One-word questions that do ask something in support chat ("status?", "eta?").
-ONE_WORD_ASKS: frozenset[str] = frozenset(
-    _p(
-        "any1|anybody|anyone|apua|eta|help|hjelp|hjälp|hjælp|ideas|ideer|ideoita|idéer|joku|",
-        "kukaan|news|noen|nogen|någon|status|suggestions|thoughts|update|updates",
-    )
-)
-
 # "did you?", "is it?", "har du?": echoes; "can I?", "may I?" still ask.
 ECHO_AUX: frozenset[str] = frozenset(
     _p(
@@ -355,4 +355,28 @@ ADDRESSEE_LABELS: frozenset[str] = frozenset(
         "error|warning|note|update|fyi|info|edit|psa|idea|question|problem|bug|issue|q|virhe|",
         "huom|huomio|ongelma|fel|obs|fråga|fejl|bemærk|feil|merk|spørsmål",
     )
+)
+
+# Verbs that open a request when a customer writes them first ("add me", "lägg till").
+REQUEST_VERBS: frozenset[str] = frozenset(
+    _p(
+        "add|remove|enable|disable|delete|cancel|reset|invite|extend|increase|upgrade|",
+        "downgrade|refund|unlock|grant|create|revoke|lägg|skicka|aktivera|radera|ändra|ta bort|",
+        "makulera|förläng|höj|legg|tilføj|fjern|slett|slet|aktiver|annuller|kanseller|forleng|",
+        "forlæng|hæv|øk|skru på|slå på|send",
+    )
+)
+
+# Scandinavian words that may open a statement before a subject ("hvis du", "nu vi").
+SCAND_NOT_VERBS: frozenset[str] = frozenset(
+    _p(
+        "hvis|om|när|når|fordi|eftersom|siden|sedan|mens|medan|innan|innen|hvor|där|der|her|",
+        "här|nu|nå|då|da|så|sen|senere|senare|også|också|ellers|annars|derfor|därför|thanks|",
+        "yes|as|was|is|its|this|thus|plus|us|for|or|after|never|ever|over|under|per|our|your|",
+        "their|her|other|whether|either|neither|rather|later|sooner|sure|here|there|where",
+    )
+)
+# Subjects after a fronted Scandinavian verb: "ser ni", "virker det", "får jeg".
+SCAND_SUBJ: frozenset[str] = frozenset(
+    _p("du|ni|dere|jeg|jag|vi|man|han|hon|hun|den|det|dom|dem|noen|nogen|någon|nån")
 )

@@ -35,6 +35,8 @@ _EMOTICON = re.compile(
 )
 _SPACES = re.compile(r"\s+")
 _TRAIL_PUNCT = re.compile(r"[\s.!,;:~*\-]+$")
+# A sentence ends at .!? followed by a space or, in chat ("ok..does it"), directly by a letter.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s+|(?=[^\W\d_]))|\n+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|\?+|!+", re.U)
 
 
@@ -102,7 +104,7 @@ def strip_trailing_noise(toks: list[str]) -> list[str]:
 
 def sentences(text: str) -> list[str]:
     """Split on sentence ends, keeping the "?" with its sentence."""
-    parts = re.split(r"(?<=[.!?])\s+|\n+", text)
+    parts = _SENTENCE_END.split(text)
     return [p for p in (s.strip() for s in parts) if p]
 
 
