@@ -57,30 +57,7 @@ _TAGS = frozenset(tuple(tokens(p)) for p in lx.TAGS)
 _PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lx.PROBLEM_STRONG)
 _REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WEAK)
 _CLAUSE = re.compile(r"[,;:]\s*")
-_ANY_VERBS = frozenset(
-    [
-        "want",
-        "wanna",
-        "know",
-        "knows",
-        "have",
-        "has",
-        "got",
-        "seen",
-        "tried",
-        "using",
-        "use",
-        "else",
-        "wants",
-        "had",
-        "see",
-        "seeing",
-        "experienced",
-        "experiencing",
-        "noticed",
-        "getting",
-    ]
-)
+_ANY_VERBS = lx.ANY_VERBS
 _ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
 _NOT_AN_OBJECT = lx.INFINITIVE_MARKS | {"it", "that", "this", "them", "those", "these"}
 _ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})

@@ -380,3 +380,11 @@ SCAND_NOT_VERBS: frozenset[str] = frozenset(
 SCAND_SUBJ: frozenset[str] = frozenset(
     _p("du|ni|dere|jeg|jag|vi|man|han|hon|hun|den|det|dom|dem|noen|nogen|någon|nån")
 )
+
+# Verbs after "any"/"anyone" that make it a question: "any ladies want to chat".
+ANY_VERBS: frozenset[str] = frozenset(
+    _p(
+        "want|wanna|know|knows|have|has|got|seen|tried|using",
+        "use|else|wants|had|see|seeing|experienced|experiencing|noticed|getting|",
+    )
+)
