@@ -1,0 +1,269 @@
+"""The contract driver for Discord: the real discord.py adapter inside the real App,
+against the fake Discord (REST + zlib-stream gateway) over real sockets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from typing import Any
+
+from bot.app import App
+from integrations.discord.translate import EMOJI
+from tests.contract.drivers import Posted, Role, Said, base_settings, contract_config
+from tests.discord.conftest import CHANNEL, CUSTOMER, EXPERT, GUILD, STAFF_ROLE, TRIAGE, guild
+from tests.fakes.discord_server import APPLICATION_ID, BOT_USER_ID, FakeDiscord, Recorded, iso_now
+from tests.slack.support import eventually
+
+AUTHORS: dict[Role, dict[str, Any]] = {"customer": CUSTOMER, "staff": EXPERT}
+EPHEMERAL = 64
+_WEBHOOK = re.compile(rf"/webhooks/{APPLICATION_ID}/(?P<token>[^/]+)(?P<edit>/messages/.+)?")
+_CALLBACK = re.compile(r"/interactions/\d+/(?P<token>[^/]+)/callback")
+_CHANNEL_MSG = re.compile(r"/channels/(?P<cid>\d+)/messages(?:/(?P<mid>\d+))?")
+_MASS = re.compile(r"@(everyone|here)")  # the renderer breaks these with a zero-width space
+_USER = re.compile(r"<@!?(\d+)>")
+_ROLE = re.compile(r"<@&(\d+)>")
+
+
+def _roles(who: Role) -> list[str]:
+    return [STAFF_ROLE] if who == "staff" else []
+
+
+def _shown(body: dict[str, Any]) -> str:
+    parts = [str(body.get("content") or "")]
+    for e in body.get("embeds") or []:
+        parts += [str(e.get("title") or ""), str(e.get("description") or "")]
+        parts += [f"{f.get('name')}: {f.get('value')}" for f in e.get("fields") or []]
+        parts.append(str((e.get("footer") or {}).get("text") or ""))
+    return "\n".join(p for p in parts if p)
+
+
+def _buttons(body: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (str(b.get("label")), str(b["custom_id"]))
+        for row in body.get("components") or []
+        for b in row.get("components") or []
+        if "custom_id" in b
+    )
+
+
+def _pings(body: dict[str, Any]) -> set[str]:
+    """What Discord would ping for this message body (embeds never ping)."""
+    content = str(body.get("content") or "")
+    am = body.get("allowed_mentions")
+    parse = ["everyone", "users", "roles"] if am is None else list(am.get("parse") or [])
+    found: set[str] = set()
+    if "everyone" in parse:
+        found |= set(_MASS.findall(content))
+    users = set(_USER.findall(content))
+    listed = set() if am is None else {str(u) for u in am.get("users") or []}
+    found |= {f"user:{u}" for u in users if "users" in parse or u in listed}
+    roles = set(_ROLE.findall(content))
+    listed_roles = set() if am is None else {str(r) for r in am.get("roles") or []}
+    found |= {f"role:{r}" for r in roles if "roles" in parse or r in listed_roles}
+    return found
+
+
+class DiscordDriver:
+    name = "discord"
+
+    def __init__(self, app: App, fake: FakeDiscord) -> None:
+        self.app = app
+        self.fake = fake
+        self._last: dict[str, Any] | None = None
+        self._tokens: dict[str, str] = {}  # interaction token -> user id
+
+    # ---- acting ----------------------------------------------------------------
+    def _seen(self) -> int:
+        ingest = self.app.ingest
+        assert ingest is not None
+        return ingest.stored + ingest.duplicates
+
+    async def _dispatch(self, kind: str, payload: dict[str, Any]) -> None:
+        """Send a gateway event and wait until the core has stored (or dropped) it:
+        the gateway has no ack to wait for."""
+        before = self._seen()
+        self._last = payload
+        await self.fake.dispatch(kind, payload)
+        await self._until_seen(before)
+
+    async def _until_seen(self, before: int) -> None:
+        await eventually(lambda: self._seen() > before, within=15.0)
+
+    async def post(self, who: Role, text: str, *, thread: Posted | None = None) -> Posted:
+        channel = thread.id if thread is not None else CHANNEL
+        msg = self.fake.message(channel, AUTHORS[who], text, guild_id=GUILD, roles=_roles(who))
+        await self._dispatch("MESSAGE_CREATE", msg)
+        return Posted(str(msg["id"]), msg)
+
+    def _showing(self, action_id: str) -> dict[str, Any]:
+        found = [
+            m
+            for m in self.fake.messages.values()
+            if m["author"]["id"] == BOT_USER_ID and action_id in [a for _, a in _buttons(m)]
+        ]
+        assert found, f"no message shows a button {action_id!r}"
+        found.sort(key=lambda m: (m["channel_id"] == TRIAGE, int(m["id"])))
+        return found[-1]
+
+    async def _interact(self, who: Role, kind: int, data: dict[str, Any], **kw: Any) -> None:
+        payload = self.fake.interaction(
+            kind=kind, data=data, author=AUTHORS[who], roles=_roles(who), **kw
+        )
+        self._tokens[str(payload["token"])] = str(AUTHORS[who]["id"])
+        await self._dispatch("INTERACTION_CREATE", payload)
+
+    async def press(self, who: Role, action_id: str) -> None:
+        shown = self._showing(action_id)
+        channel = self.fake.channels.get(shown["channel_id"], {})
+        await self._interact(
+            who,
+            3,
+            {"custom_id": action_id, "component_type": 2},
+            channel_id=shown["channel_id"],
+            guild_id=channel.get("guild_id"),
+            message=shown,
+        )
+
+    async def react(self, who: Role, target: Posted, emoji: str) -> None:
+        member = {
+            "user": AUTHORS[who],
+            "roles": _roles(who),
+            "joined_at": iso_now(),
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+        }
+        payload = {
+            "user_id": AUTHORS[who]["id"],
+            "channel_id": target.raw["channel_id"],
+            "message_id": target.id,
+            "guild_id": GUILD,
+            "emoji": {"id": None, "name": EMOJI.get(emoji, emoji)},
+            "type": 0,
+            "burst": False,
+            "member": member,
+        }
+        await self._dispatch("MESSAGE_REACTION_ADD", payload)
+
+    async def command(self, who: Role, text: str) -> None:
+        verb, _, rest = text.strip().partition(" ")
+        assert not rest, "the Discord driver types verbs without arguments only"
+        data = {
+            "id": "1",
+            "name": "presence",
+            "type": 1,
+            "options": [{"type": 1, "name": verb, "options": []}],
+        }
+        await self._interact(who, 2, data, channel_id=CHANNEL, guild_id=GUILD)
+
+    async def redeliver_last(self) -> None:
+        assert self._last is not None, "nothing dispatched yet"
+        session = self.fake.connected()[0]
+        seq = next(f["s"] for f in reversed(session.log) if f["d"] is self._last)
+        ingest = self.app.ingest
+        assert ingest is not None
+        duplicates = ingest.duplicates
+        await self.fake.replay(session, seq=seq)
+        await eventually(lambda: ingest.duplicates > duplicates, within=15.0)
+
+    async def settle(self) -> None:
+        await self.app.wait_idle(30)
+
+    # ---- reading back ------------------------------------------------------------
+    def _said(self, m: dict[str, Any]) -> Said:
+        edits = self.fake.calls("PATCH", f"/channels/{m['channel_id']}/messages/{m['id']}")
+        return Said(str(m["id"]), _shown(m), _buttons(m), len(edits))
+
+    def _in(self, channel: str | None) -> list[Said]:
+        return [
+            self._said(m)
+            for m in self.fake.messages.values()
+            if channel is not None
+            and m["channel_id"] == channel
+            and m["author"]["id"] == BOT_USER_ID
+        ]
+
+    def dms(self, who: Role) -> list[Said]:
+        return self._in(self.fake.dm_channels.get(str(AUTHORS[who]["id"])))
+
+    def triage(self) -> list[Said]:
+        return self._in(TRIAGE)
+
+    def thread(self, root: Posted) -> list[Said]:
+        return self._in(root.id)  # a thread started from a message has that message's id
+
+    def _private_call(self, r: Recorded) -> tuple[str, bool] | None:
+        """(token, visible to the presser only) for an interaction answer."""
+        if r.method not in ("POST", "PATCH") or not isinstance(r.json, dict):
+            return None
+        if (m := _WEBHOOK.fullmatch(r.path)) is not None:
+            if m["edit"]:  # editing the deferred answer keeps the deferral's privacy
+                return m["token"], self._deferred_privately(m["token"])
+            return m["token"], bool(int(r.json.get("flags") or 0) & EPHEMERAL)
+        if (m := _CALLBACK.fullmatch(r.path)) is not None and r.json.get("type") == 4:
+            data = r.json.get("data") or {}
+            return m["token"], bool(int(data.get("flags") or 0) & EPHEMERAL)
+        return None
+
+    def _deferred_privately(self, token: str) -> bool:
+        return any(
+            r.json.get("type") == 5 and int((r.json.get("data") or {}).get("flags") or 0) & 64
+            for r in self.fake.requests
+            if (m := _CALLBACK.fullmatch(r.path)) is not None and m["token"] == token
+        )
+
+    def private(self, who: Role) -> list[Said]:
+        uid = str(AUTHORS[who]["id"])
+        out = []
+        for i, r in enumerate(self.fake.requests):
+            found = self._private_call(r)
+            if found is not None and found[1] and self._tokens.get(found[0]) == uid:
+                body = r.json.get("data") if _CALLBACK.fullmatch(r.path) else r.json
+                out.append(Said(f"i{i}", _shown(body or {}), _buttons(body or {})))
+        return out
+
+    def footprint(self) -> list[str]:
+        out = []
+        for r in self.fake.requests:
+            posted = r.method in ("POST", "PATCH") and _CHANNEL_MSG.fullmatch(r.path)
+            if posted or (r.method == "POST" and r.path.endswith("/threads")):
+                out.append(f"{r.method} {r.path}")
+            elif (found := self._private_call(r)) is not None and not found[1]:
+                out.append(f"public answer {r.path}")
+        return out
+
+    def pings(self) -> set[str]:
+        found: set[str] = set()
+        for r in self.fake.requests:
+            if r.method not in ("POST", "PATCH") or not isinstance(r.json, dict):
+                continue
+            if _CHANNEL_MSG.fullmatch(r.path) or _WEBHOOK.fullmatch(r.path):
+                found |= _pings(r.json)
+            elif _CALLBACK.fullmatch(r.path) and r.json.get("type") in (4, 7):
+                found |= _pings(r.json.get("data") or {})
+        return found
+
+
+@asynccontextmanager
+async def discord_driver(db_url: str) -> AsyncIterator[DiscordDriver]:
+    fake = FakeDiscord([guild()])
+    await fake.start()
+    try:
+        settings = replace(
+            base_settings(db_url),
+            discord_token="fake-token",
+            discord_api_url=fake.api_url,
+            discord_gateway_url=fake.gateway_url,
+            discord_application_id=APPLICATION_ID,
+        )
+        config = contract_config("discord", channel=CHANNEL, triage=TRIAGE, expert=EXPERT["id"])
+        app = App(settings, config)
+        await app.start()
+        try:
+            yield DiscordDriver(app, fake)
+        finally:
+            await app.stop()
+    finally:
+        await fake.stop()
