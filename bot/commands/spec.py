@@ -175,7 +175,7 @@ VERBS: tuple[Verb, ...] = (
         S,
         "send a canned reply to a question's customer ({customer}, {owner}, {due})",
         "/presence snippet send 12 restart",
-        (_q(), Arg("name", Kind.WORD, "snippet name", autocomplete=True)),
+        (_q(), Arg("name", Kind.WORD, "snippet name")),
     ),
     Verb(
         "snippet add",
@@ -190,7 +190,7 @@ VERBS: tuple[Verb, ...] = (
         "change a canned reply",
         "/presence snippet edit restart Hi {customer}, please restart and retry.",
         (
-            Arg("name", Kind.WORD, "snippet name", autocomplete=True),
+            Arg("name", Kind.WORD, "snippet name"),
             Arg("text", Kind.TEXT, "the new reply"),
         ),
     ),
@@ -199,7 +199,7 @@ VERBS: tuple[Verb, ...] = (
         E,
         "remove a canned reply",
         "/presence snippet remove restart",
-        (Arg("name", Kind.WORD, "snippet name", autocomplete=True),),
+        (Arg("name", Kind.WORD, "snippet name"),),
     ),
     Verb(
         "stats",
@@ -247,7 +247,7 @@ VERBS: tuple[Verb, ...] = (
         "make someone an expert on some topics",
         "/presence expert add @erin billing api",
         (
-            Arg("user", Kind.USER, "who", autocomplete=True),
+            Arg("user", Kind.USER, "who"),
             Arg("topics", Kind.TEXT, "topics, space separated", required=False),
         ),
     ),
@@ -256,21 +256,21 @@ VERBS: tuple[Verb, ...] = (
         L,
         "stop routing questions to someone",
         "/presence expert remove @erin",
-        (Arg("user", Kind.USER, "who", autocomplete=True),),
+        (Arg("user", Kind.USER, "who"),),
     ),
     Verb(
         "expert topics",
         L,
         "set an expert's topics",
         "/presence expert topics @erin billing invoices",
-        (Arg("user", Kind.USER, "who", autocomplete=True), Arg("topics", Kind.TEXT, "topics")),
+        (Arg("user", Kind.USER, "who"), Arg("topics", Kind.TEXT, "topics")),
     ),
     Verb(
         "expert hours",
         L,
         "set an expert's working hours",
         "/presence expert hours @erin Mon-Fri 09:00-17:00",
-        (Arg("user", Kind.USER, "who", autocomplete=True), Arg("hours", Kind.TEXT, "hours")),
+        (Arg("user", Kind.USER, "who"), Arg("hours", Kind.TEXT, "hours")),
     ),
     Verb(
         "expert away",

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 
 from bot import messages
-from bot.commands import Level, parse, refusal
+from bot.commands import Level, Parsed, parse, refusal
 from bot.commands.help import one, overview
 from bot.context import Context
 from bot.errors import PresenceError
@@ -30,25 +31,39 @@ class _Refused(Exception):
         self.answer = answer
 
 
-async def on_command(ev: CommandInvoked, ctx: Context) -> None:
-    person = await ensure_person(ctx.session, ev.author, ctx.now)
+@dataclass(frozen=True)
+class Outcome:
     answer: str | OutgoingMessage
+    ok: bool  # False: refused or failed, and nothing it did was kept
+
+
+async def on_command(ev: CommandInvoked, ctx: Context) -> None:
+    outcome = await run_command(ev, ctx)
+    if isinstance(outcome.answer, OutgoingMessage):
+        await respond(ctx, ev, outcome.answer)
+    else:
+        await reply_privately(ctx, ev, outcome.answer)
+
+
+async def run_command(ev: CommandInvoked, ctx: Context) -> Outcome:
+    try:
+        parsed = parse(ev.text)  # text that is no command never reaches the database
+    except PresenceError as e:
+        return Outcome(one_line(e.user_message), ok=False)
+    person = await ensure_person(ctx.session, ev.author, ctx.now)
     try:
         async with ctx.session.begin_nested():
             try:
-                answer = await _run(ev, ctx, Call(ctx, ev, person, await level_of(ctx, person)))
+                call = Call(ctx, ev, person, await level_of(ctx, person))
+                return Outcome(await _run(parsed, call), ok=True)
             except PresenceError as e:
                 raise _Refused(one_line(e.user_message)) from None
     except _Refused as r:
-        answer = r.answer
+        return Outcome(r.answer, ok=False)
     except Exception:
         ref = uuid.uuid4().hex[:8]
         log.exception("command %r failed ref=%s", ev.text[:200], ref)
-        answer = messages.unexpected_error(ref)
-    if isinstance(answer, OutgoingMessage):
-        await respond(ctx, ev, answer)
-    else:
-        await reply_privately(ctx, ev, answer)
+        return Outcome(messages.unexpected_error(ref), ok=False)
 
 
 async def respond(ctx: Context, ev: CommandInvoked, msg: OutgoingMessage) -> None:
@@ -63,8 +78,7 @@ async def respond(ctx: Context, ev: CommandInvoked, msg: OutgoingMessage) -> Non
     await ctx.say(f"reply:{ev.event_key}", to, msg, purpose="reply")
 
 
-async def _run(ev: CommandInvoked, ctx: Context, call: Call) -> str | OutgoingMessage:
-    parsed = parse(ev.text)
+async def _run(parsed: Parsed, call: Call) -> str | OutgoingMessage:
     verb = parsed.verb
     if verb.name == "help":
         topic = parsed.args.get("verb")

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.commands import VERBS, Arg, Kind
 from bot.config import PresenceConfig
 from bot.refs import parse_qualified
 
 STRING, INTEGER, USER, CHANNEL, ROLE = 3, 4, 6, 7, 8
-SUB = 1
+SUB, GROUP = 1, 2
 
 
 def _opt(
@@ -43,40 +44,46 @@ def _sub(name: str, description: str, *options: dict[str, Any]) -> dict[str, Any
     return {"type": SUB, "name": name, "description": description, "options": list(options)}
 
 
-def _question(description: str = "Question number, e.g. 12") -> dict[str, Any]:
-    return _opt("question", description, INTEGER, required=True)
+def _option(arg: Arg) -> dict[str, Any]:
+    kind = {Kind.QUESTION: INTEGER, Kind.CHANNEL: CHANNEL}.get(arg.kind, STRING)
+    if arg.kind is Kind.USER and not arg.autocomplete:
+        kind = USER  # Discord's own member picker
+    return _opt(
+        arg.name,
+        arg.help[:100],
+        kind,
+        required=arg.required,
+        autocomplete=arg.autocomplete and kind == STRING,
+        choices=list(arg.choices) or None,
+    )
 
 
-# The core's verbs (handlers/commands.py). Options come in the order the core
-# reads them: the question number first.
-SUBCOMMANDS: list[dict[str, Any]] = [
-    _sub("help", "What Presence can do"),
-    _sub("queue", "Open questions", _opt("customer", "Only this customer", autocomplete=True)),
-    _sub("mine", "Questions assigned to you"),
-    _sub("show", "One question in detail", _question()),
-    _sub("take", "Take a question", _question()),
-    _sub("resolve", "Mark a question resolved", _question()),
-    _sub("reopen", "Reopen a question", _question()),
-    _sub(
-        "assign",
-        "Hand a question to an expert",
-        _question(),
-        _opt("expert", "Expert", autocomplete=True, required=True),
-    ),
-    _sub(
-        "topic",
-        "Set a question's topic",
-        _question(),
-        _opt("topic", "Topic", autocomplete=True, required=True),
-    ),
-    _sub("search", "Search the archive", _opt("query", "Words to look for", required=True)),
-    _sub(
-        "priority",
-        "Set a question's priority",
-        _question(),
-        _opt("level", "Priority", choices=["low", "normal", "high", "urgent"], required=True),
-    ),
-]
+def _tree() -> list[dict[str, Any]]:
+    """The core's verbs (bot/commands/spec.py) as subcommands; two-word verbs
+    (`snippet add`) as subcommand groups. Options keep the grammar's order."""
+    out: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
+    for verb in VERBS:
+        sub = _sub(verb.name.split()[-1], verb.summary[:100], *map(_option, verb.args))
+        if " " not in verb.name:
+            out.append(sub)
+            continue
+        head = verb.name.split()[0]
+        if head not in groups:
+            groups[head] = {
+                "type": GROUP,
+                "name": head,
+                "description": f"/presence {head} …",
+                "options": [],
+            }
+            out.append(groups[head])
+        groups[head]["options"].append(sub)
+    return out
+
+
+# Built from the grammar, the single source of verbs; an alias (`mine`, `show`) is
+# typed as its verb here, Discord allowing 25 subcommands.
+SUBCOMMANDS: list[dict[str, Any]] = _tree()
 
 
 def definition() -> list[dict[str, Any]]:

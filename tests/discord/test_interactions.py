@@ -43,7 +43,7 @@ async def test_commands_are_registered_at_start(fake: FakeDiscord, adapter: Disc
     (group,) = put.json
     assert group["name"] == "presence"
     subs = {o["name"]: o for o in group["options"]}
-    assert {"help", "queue", "mine", "show", "take", "resolve", "reopen", "search"} <= set(subs)
+    assert {"help", "queue", "status", "take", "resolve", "reopen", "search"} <= set(subs)
     assert any(o.get("autocomplete") for o in subs["assign"]["options"])
     assert subs["priority"]["options"][1]["choices"]
 
