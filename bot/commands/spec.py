@@ -92,11 +92,13 @@ VERBS: tuple[Verb, ...] = (
     Verb(
         "assign",
         S,
-        "hand a question to someone on the team",
+        "hand a question to someone on the team; with nobody named, to the next candidate",
         "/presence assign 12 @erin",
-        (_q(), Arg("expert", Kind.USER, "who gets it", autocomplete=True)),
+        (_q(), Arg("expert", Kind.USER, "who gets it", required=False, autocomplete=True)),
+        aliases=("pass",),
+        details="`/presence pass 12` (or `assign 12` naming nobody) passes it to the next "
+        "fitting candidate, or back to triage when nobody else fits.",
     ),
-    Verb("pass", S, "pass a question to the next fitting candidate", "/presence pass 12", (_q(),)),
     Verb(
         "resolve",
         S,
@@ -313,7 +315,7 @@ VERBS = (*VERBS, *LOOP_VERBS)
 
 BY_NAME: dict[str, Verb] = {v.name: v for v in VERBS}
 # What an alias is short for: `mine` reads as `queue mine`, `show 12` as `status 12`.
-EXPANSIONS: dict[str, str] = {"show": "status", "mine": "queue mine"}
+EXPANSIONS: dict[str, str] = {"show": "status", "mine": "queue mine", "pass": "assign"}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(v.name.split()[0] for v in VERBS if " " in v.name))
 
 

@@ -43,12 +43,6 @@ async def take(call: Call) -> str:
     return await questions.claim(call.ctx, q, call.person, via="command")
 
 
-@handles("pass")
-async def pass_on(call: Call) -> str:
-    q = await question(call, call.args["question"])
-    return await questions.hand_on(call.ctx, q, call.person, reason="pass")
-
-
 @handles("resolve")
 async def resolve(call: Call) -> str:
     q = await question(call, call.args["question"])
@@ -68,6 +62,8 @@ async def reopen(call: Call) -> str:
 @handles("assign")
 async def assign(call: Call) -> str:
     q = await question(call, call.args["question"])
+    if call.args.get("expert") is None:  # `pass`: the next fitting candidate
+        return await questions.hand_on(call.ctx, q, call.person, reason="pass")
     target = await staff_person(call, call.args["expert"])
     if not questions.is_open(q):
         return f"Question #{q.id} is not open; `/presence reopen {q.id}` first."

@@ -67,7 +67,8 @@ async def test_every_verb_has_a_test_here() -> None:
         for name in globals()
         if name.startswith("test_")
     }
-    missing = [v.name for v in VERBS if v.name not in tested]
+    # The customer loop's verbs (`loop …`) are tested with the loop (tests/loop).
+    missing = [v.name for v in VERBS if v.name not in tested and not v.name.startswith("loop ")]
     assert missing == []
 
 
