@@ -194,14 +194,18 @@ async def _forget_group(
 
     counts = await scrub_texts(session, scrubber, local=local, local_conversations=convs)
     counts.update(await scrub_copies(session, scrubber, event_rewrite))
-    qids = (
-        (
-            await session.scalars(select(Question.id).where(Question.conversation_id.in_(convs)))
-        ).all()
-        if convs
-        else []
-    )
-    for batch in chunks(qids):
+    # The cards about their own questions quote them whole, short texts included.
+    own = Scrubber(texts=texts, names=sorted(names), replacement=alias, exact_short=True)
+    own.build()
+    own_qids = [q for q, _ in questions]
+    for batch in chunks(own_qids):
+        where = OutboxMessage.question_id.in_(batch)
+        counts["outbox"] += await scrub_json(session, OutboxMessage, "message", own, where=where)
+    nearby_qids: list[int] = []
+    for batch in chunks(sorted(convs)):
+        stmt = select(Question.id).where(Question.conversation_id.in_(batch))
+        nearby_qids += (await session.scalars(stmt)).all()
+    for batch in chunks(nearby_qids):
         where = OutboxMessage.question_id.in_(batch)
         counts["outbox"] += await scrub_json(session, OutboxMessage, "message", local, where=where)
     for k, v in counts.items():

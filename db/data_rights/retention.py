@@ -112,7 +112,7 @@ async def purge_batch(session: AsyncSession, limit: Limit, *, size: int = 500) -
     texts |= {s for _, s in questions}
     if questions:
         await session.execute(update(Question), [{"id": q, "summary": ""} for q, _ in questions])
-    scrubber = Scrubber(texts=texts).build()
+    scrubber = Scrubber(texts=texts, exact_short=True).build()  # rows tied to these messages
     qids = [q for q, _ in questions]
     subjects = [f"question:{q}" for q in qids] + [f"message:{m}" for m in mids]
     if qids:

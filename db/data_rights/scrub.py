@@ -49,6 +49,10 @@ class Scrubber:
     texts: set[str] = field(default_factory=set)
     names: list[str] = field(default_factory=list)
     replacement: str = ERASED
+    # Erase a short text too when a whole string equals it: only for rows known to
+    # copy the person's words (their question's cards), never for other people's
+    # messages, where "ok, thanks" is just as likely their own.
+    exact_short: bool = False
     _quoted: re.Pattern[str] | None = None
     _by_prefix: dict[str, list[str]] = field(default_factory=dict)
     _names: re.Pattern[str] | None = None
@@ -88,7 +92,8 @@ class Scrubber:
         if not s:
             return s
         out = s
-        if out in self.texts or out.strip() in self.texts:
+        key = out.strip()
+        if key in self.texts and (self.exact_short or len(key) >= MIN_QUOTED):
             out = ""
         elif self._quoted is not None and self._quoted.search(out):
             out = self._erase_quotes(out)
