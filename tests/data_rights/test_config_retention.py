@@ -46,3 +46,15 @@ def test_bad_retention_is_one_line_naming_the_key(data: dict[str, object], words
     with pytest.raises(ConfigError) as err:
         parse_config(data)
     assert words in err.value.user_message and "\n" not in err.value.user_message
+
+
+def test_retention_lines_say_what_config_show_should() -> None:
+    from bot.data_rights import retention_lines
+
+    cfg = parse_config(_cfg(retention={"default_days": 365}))
+    assert retention_lines(cfg) == [
+        "retention default: 365 days",
+        "retention Acme Oy: 30 days (own limit)",
+        "retention Borealis AB: 365 days (default)",
+    ]
+    assert retention_lines(parse_config({}))[0] == "retention default: kept until forgotten"
