@@ -94,6 +94,7 @@ class App:
         self.outbox: OutboxSender | None = None
         self.sweeper: Any = None
         self.retention: Any = None
+        self.loop_tasks: Any = None  # handlers/loop_tasks.py: status polling, digests
         self.services: Services | None = None
         self.metrics: Any = None
 
@@ -172,6 +173,12 @@ class App:
 
         self.retention = RetentionSweeper(self.sessions, self.config, self.clock)
         self.retention.start()  # only runs when a retention limit is configured
+        from handlers.loop_tasks import LoopTasks
+
+        self.loop_tasks = LoopTasks(
+            self.sessions, self.services, self.clock, on_said=self.outbox.wake
+        )
+        self.loop_tasks.start()
         for name, adapter in self._given_platforms.items():
             self.platforms[name] = adapter
         for name, factory in configured_adapters(s).items():
@@ -263,15 +270,19 @@ class App:
         if self.ingest is not None:
             await self.ingest.stop()
         if self.processor is not None:
+            await self.processor.stop()  # lets the round in progress finish
             try:
-                async with asyncio.timeout(10):
-                    while await self.processor.process_batch():
-                        pass
+                # Handle what arrived before the adapters stopped; a bounded number of
+                # rounds, never cut mid-transaction. What is left stays pending.
+                for _ in range(50):
+                    if not await self.processor.process_batch():
+                        break
             except Exception:
                 log.exception("could not finish handling events; they stay pending")
-            await self.processor.stop()
         if self.retention is not None:
             await self.retention.stop()
+        if self.loop_tasks is not None:
+            await self.loop_tasks.stop()
         if self.sweeper is not None:
             await self.sweeper.stop()
         if self.outbox is not None:

@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.outgoing import destination_from_dict, message_from_dict
 from bot.ports import ChatPlatform, SendError
 from bot.refs import MessageRef
-from bot.tasks import Waker, cancel_and_wait
+from bot.tasks import RoundLoop
 from db.models import OutboxMessage
 from db.outbox import claim_due, next_due, release_sending, target_states
 
@@ -68,36 +68,29 @@ class OutboxSender:
         self._lease = lease
         self._poll = poll_interval
         self._release_on_start = release_on_start
-        self._waker = Waker()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = RoundLoop("outbox", self._round, self._sleep_for, log=log)
+        self._released = False
         self._warned_platforms: set[str] = set()
         self.sent = 0
         self.failed = 0
 
     def wake(self) -> None:
-        self._waker.wake()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="presence-outbox")
+        self._loop.start()
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        if self._release_on_start:
+    async def _round(self) -> bool:
+        if self._release_on_start and not self._released:
             async with self._sessions.begin() as session:
                 released = await release_sending(session)
+            self._released = True
             if released:
                 log.info("outbox: %d message(s) interrupted mid-send will be retried", released)
-        while True:
-            try:
-                busy = await self.send_due()
-            except Exception:
-                log.exception("outbox: sending round failed; retrying shortly")
-                busy = False
-            if not busy:
-                await self._waker.sleep(await self._sleep_for())
+        return await self.send_due()
 
     async def _sleep_for(self) -> float:
         try:

@@ -8,7 +8,6 @@ start handles them, once."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
@@ -20,7 +19,7 @@ from bot.context import Context
 from bot.dispatcher import Dispatcher
 from bot.events import from_dict
 from bot.services import Services
-from bot.tasks import Waker, cancel_and_wait
+from bot.tasks import RoundLoop
 from db.inbox import claim_pending
 from db.models import InboxEvent
 
@@ -50,30 +49,21 @@ class Processor:
         self._batch_size = batch_size
         self._poll = poll_interval
         self._on_said = on_said
-        self._waker = Waker()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = RoundLoop("processor", self.process_batch, self._idle, log=log)
         self.handled = 0
         self.failures = 0
 
     def wake(self) -> None:
-        self._waker.wake()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="presence-processor")
+        self._loop.start()
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                busy = await self.process_batch()
-            except Exception:
-                log.exception("processor: batch failed; retrying shortly")
-                busy = False
-            if not busy:
-                await self._waker.sleep(self._poll)
+    async def _idle(self) -> float:
+        return self._poll
 
     async def process_batch(self) -> bool:
         said = 0
