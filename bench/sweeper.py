@@ -12,6 +12,7 @@ SELECT ... FOR UPDATE SKIP LOCKED + UPDATE loop with no escalation logic.
 
     python bench/sweeper.py                       # PostgreSQL, 10,000 questions, 4 sweepers
     python bench/sweeper.py -n 2000 --deliver     # also send through the platform fake
+    python bench/sweeper.py --processes           # each sweeper in a process of its own
 """
 
 from __future__ import annotations
@@ -254,6 +255,39 @@ async def run_fleet(url: str, workers: int, now: datetime = NOW, batch: int = 20
     return FleetResult(seconds, sum(counts), sum(sw.steps for sw in sweepers), list(counts))
 
 
+def _process_worker(url: str, batch: int, start_at: float) -> tuple[int, int, float, float]:
+    """One sweeper in a process of its own, as on a real multi-worker deployment."""
+    from handlers.sweeper import Sweeper
+
+    async def go() -> tuple[int, int, float, float]:
+        config = fleet_config()
+        clock = FakeClock(NOW)
+        services = Services(config=config, clock=clock, detector=_NoDetector())
+        engine = make_engine(url)
+        sweeper = Sweeper(make_sessionmaker(engine), services, clock, batch_size=batch)
+        await asyncio.sleep(max(0.0, start_at - time.time()))  # start together
+        began = time.time()
+        n = await sweeper.sweep_all()
+        ended = time.time()
+        await engine.dispose()
+        return n, sweeper.steps, began, ended
+
+    return asyncio.run(go())
+
+
+def run_processes(url: str, workers: int, batch: int = 200) -> FleetResult:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    start_at = time.time() + 5.0  # time for the processes to import
+    with ctx.Pool(workers) as pool:
+        results = pool.starmap(_process_worker, [(url, batch, start_at)] * workers)
+    seconds = max(r[3] for r in results) - min(r[2] for r in results)
+    return FleetResult(
+        seconds, sum(r[0] for r in results), sum(r[1] for r in results), [r[0] for r in results]
+    )
+
+
 @dataclass
 class Check:
     decided: Counter[tuple[str, int]]  # (question, step) -> times decided (audit rows)
@@ -341,7 +375,10 @@ async def main(args: argparse.Namespace) -> None:
         populate_s = time.perf_counter() - t0
         floor_s = await run_floor(url, args.workers)
         await reset(url)
-        fleet = await run_fleet(url, args.workers)
+        if args.processes:
+            fleet = await asyncio.to_thread(run_processes, url, args.workers)
+        else:
+            fleet = await run_fleet(url, args.workers)
         result = await check(url)
         sent_once = None
         if args.deliver:
@@ -361,7 +398,7 @@ async def main(args: argparse.Namespace) -> None:
             "steps/s": "",
         },
         {
-            "run": f"sweeper x{args.workers}",
+            "run": f"sweeper x{args.workers} ({'processes' if args.processes else 'tasks'})",
             "questions": fleet.questions,
             "seconds": round(fleet.seconds, 2),
             "questions/s": round(args.n / fleet.seconds, 1),
@@ -380,6 +417,7 @@ async def main(args: argparse.Namespace) -> None:
         {
             "questions": args.n,
             "workers": args.workers,
+            "mode": "processes" if args.processes else "tasks in one process",
             "populate_s": round(populate_s, 2),
             "floor": {"seconds": round(floor_s, 3), "questions_per_s": round(args.n / floor_s, 1)},
             "sweeper": {
@@ -408,5 +446,8 @@ if __name__ == "__main__":
     parser.add_argument("-n", type=int, default=10_000, help="questions (default 10000)")
     parser.add_argument("--workers", type=int, default=4, help="concurrent sweepers (default 4)")
     parser.add_argument("--deliver", action="store_true", help="send through the platform fake")
+    parser.add_argument(
+        "--processes", action="store_true", help="each sweeper in its own process (default: tasks)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="output path")
     asyncio.run(main(parser.parse_args()))

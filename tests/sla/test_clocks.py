@@ -49,40 +49,31 @@ async def test_warning_then_each_escalation_step_exactly_once(slabot: TestBot) -
     assert q.clock_state == "breached" and q.breaches == 1 and q.next_due_at is not None
 
 
-async def test_staff_reply_stops_the_chain(slabot: TestBot) -> None:
+async def test_staff_reply_or_resolve_stops_the_chain(slabot: TestBot) -> None:
     p, clock = slabot.platform, slabot.clock
-    ref = await p.post("ACME", "ANNA", INVOICE_Q)
+    replied = await p.post("ACME", "ANNA", INVOICE_Q)
+    resolved = await p.post("ACME2", "ANNA", "How do I rotate the API token for our webhook?")
     await slabot.settle()
     clock.advance(timedelta(minutes=31))
     await sweep(slabot)
-    assert len(escalations(p)) == 1
+    assert len(escalations(p)) == 2  # step 1 of each
     clock.advance(timedelta(minutes=2))
-    await p.post("ACME", "EVE", "Sorry for the wait: the duplicate is refunded now.", thread=ref)
-    await slabot.settle()
-    clock.advance(timedelta(hours=3))
-    await sweep(slabot)
-    assert len(escalations(p)) == 1
-    [stop] = await audit(slabot, "sla.chain_stopped")
-    assert stop.actor == "local:EVE" and stop.detail["steps_run"] == 1
-    [q] = await questions(slabot)
-    assert q.clock_state == "met"
-    assert q.ttfr_s == 33 * 60
-
-
-async def test_resolve_stops_the_chain(slabot: TestBot) -> None:
-    p, clock = slabot.platform, slabot.clock
-    ref = await p.post("ACME", "ANNA", INVOICE_Q)
-    await slabot.settle()
-    clock.advance(timedelta(minutes=41))  # steps 1 and 2 due
-    await sweep(slabot)
-    assert len(escalations(p)) == 2
-    await p.react_as("EVE", ref, "white_check_mark")
+    await p.post(
+        "ACME", "EVE", "Sorry for the wait: the duplicate is refunded now.", thread=replied
+    )
+    await p.react_as("BOB", resolved, "white_check_mark")
     await slabot.settle()
     clock.advance(timedelta(hours=3))
     await sweep(slabot)
     assert len(escalations(p)) == 2
-    [q] = await questions(slabot)
-    assert q.state == "resolved" and q.next_due_at is None and q.ttr_s == 41 * 60
+    stops = await audit(slabot, "sla.chain_stopped")
+    assert sorted((a.actor, a.reason, a.detail["steps_run"]) for a in stops) == [
+        ("local:BOB", "resolved", 1),
+        ("local:EVE", "staff replied", 1),
+    ]
+    first, second = await questions(slabot)
+    assert first.clock_state == "met" and first.ttfr_s == 33 * 60
+    assert second.state == "resolved" and second.next_due_at is None and second.ttr_s == 33 * 60
 
 
 async def test_staff_question_pauses_and_customer_reply_resumes_next_response(

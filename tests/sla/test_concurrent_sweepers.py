@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bench.sweeper import CHAIN, check, populate, run_fleet
 
-N = 300
+N = 200
 
 
 async def test_four_sweepers_escalate_every_step_exactly_once(db_url: str) -> None:
@@ -20,7 +20,8 @@ async def test_four_sweepers_escalate_every_step_exactly_once(db_url: str) -> No
     assert set(result.decided.values()) == {1}
     assert len(result.breaches) == N and set(result.breaches.values()) == {1}
     assert result.outbox["escalation"] == N * len(CHAIN)
-    assert sorted(fleet.per_worker) != [0, 0, 0, N]  # the work was shared
+    if db_url.startswith("postgresql"):  # SQLite: one writer at a time, any may take all
+        assert sorted(fleet.per_worker) != [0, 0, 0, N]  # the work was shared
     # A second round over the same rows finds nothing to do.
     again = await run_fleet(db_url, workers=4, batch=50)
     assert again.steps == 0
