@@ -10,6 +10,8 @@ from dataclasses import replace
 from typing import Any
 
 from bot.app import App
+from integrations.discord.commands import CHANNEL as CHANNEL_OPTION
+from integrations.discord.commands import GROUP, INTEGER, SUBCOMMANDS, USER
 from integrations.discord.translate import EMOJI
 from tests.contract.drivers import Posted, Role, Said, base_settings, contract_config
 from tests.discord.conftest import CHANNEL, CUSTOMER, EXPERT, GUILD, STAFF_ROLE, TRIAGE, guild
@@ -63,6 +65,39 @@ def _pings(body: dict[str, Any]) -> set[str]:
     listed_roles = set() if am is None else {str(r) for r in am.get("roles") or []}
     found |= {f"role:{r}" for r in roles if "roles" in parse or r in listed_roles}
     return found
+
+
+def command_data(text: str) -> dict[str, Any]:
+    """`/presence <text>` as Discord sends it: the subcommand (in its group) chosen
+    from the registered tree, the words filled into its options in order, the
+    last option taking the rest, as a person would fill the form."""
+    words = text.split()
+    choices, nest = SUBCOMMANDS, []
+    while True:
+        name = words.pop(0)
+        node = next(o for o in choices if o["name"] == name)
+        nest.append(node)
+        if node["type"] != GROUP:
+            break
+        choices = node["options"]
+    values = []
+    params = node["options"]
+    for i, param in enumerate(params):
+        if not words:
+            break
+        raw = " ".join(words) if i == len(params) - 1 else words.pop(0)
+        if i == len(params) - 1:
+            words = []
+        value: Any = raw
+        if param["type"] == INTEGER:
+            value = int(raw.lstrip("#"))
+        elif param["type"] in (USER, CHANNEL_OPTION):
+            value = raw.strip("<@#!>")
+        values.append({"type": param["type"], "name": param["name"], "value": value})
+    options: list[dict[str, Any]] = values
+    for node in reversed(nest):
+        options = [{"type": node["type"], "name": node["name"], "options": options}]
+    return {"id": "1", "name": "presence", "type": 1, "options": options}
 
 
 class DiscordDriver:
@@ -148,15 +183,7 @@ class DiscordDriver:
         await self._dispatch("MESSAGE_REACTION_ADD", payload)
 
     async def command(self, who: Role, text: str) -> None:
-        verb, _, rest = text.strip().partition(" ")
-        assert not rest, "the Discord driver types verbs without arguments only"
-        data = {
-            "id": "1",
-            "name": "presence",
-            "type": 1,
-            "options": [{"type": 1, "name": verb, "options": []}],
-        }
-        await self._interact(who, 2, data, channel_id=CHANNEL, guild_id=GUILD)
+        await self._interact(who, 2, command_data(text), channel_id=CHANNEL, guild_id=GUILD)
 
     async def redeliver_last(self) -> None:
         assert self._last is not None, "nothing dispatched yet"

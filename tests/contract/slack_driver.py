@@ -43,6 +43,13 @@ def _buttons(blocks: Any) -> tuple[tuple[str, str], ...]:
     )
 
 
+def _private(reply: dict[str, Any]) -> bool:
+    """A response_url post only its presser sees: ephemeral (Slack's default) and
+    not replacing or deleting the message the button was on."""
+    ephemeral = reply.get("response_type", "ephemeral") == "ephemeral"
+    return ephemeral and not reply.get("replace_original") and not reply.get("delete_original")
+
+
 class SlackDriver:
     name = "slack"
 
@@ -137,8 +144,7 @@ class SlackDriver:
             if c.get("user") == uid
         ]
         for i, c in enumerate(self.fake.calls("response_url")):
-            private = c.get("response_type", "ephemeral") == "ephemeral"
-            if self._response_urls.get(str(c["_id"])) == uid and private:
+            if self._response_urls.get(str(c["_id"])) == uid and _private(c):
                 text = "\n".join([str(c.get("text", "")), *_texts(c.get("blocks"))])
                 out.append(Said(f"r{i}", text, _buttons(c.get("blocks"))))
         return out
@@ -150,8 +156,8 @@ class SlackDriver:
                 out.append(f"post {call.args['channel']}")
             elif call.route == "chat.update":
                 out.append(f"edit {call.args['channel']} {call.args['ts']}")
-            elif call.route == "response_url" and call.args.get("response_type") == "in_channel":
-                out.append("reply in channel")
+            elif call.route == "response_url" and not _private(call.args):
+                out.append(f"public reply {call.args}")
         return out
 
     def pings(self) -> set[str]:

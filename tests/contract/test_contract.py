@@ -156,5 +156,11 @@ async def test_help_is_answered_privately(driver: Driver) -> None:
     [answer] = driver.private("customer")
     assert "/presence help" in answer.text
     assert "Ask your question right here" in answer.text  # the customer's level
+    assert "/presence take" not in answer.text
+    await driver.command("staff", "help")
+    await driver.settle()
+    # Long answers may come in parts (Discord caps a message at 2000 characters).
+    for_staff = "\n".join(said.text for said in driver.private("staff"))
+    assert "/presence take" in for_staff  # staff see the verbs for question work
     assert driver.footprint() == []
     assert await questions(driver.app) == []
