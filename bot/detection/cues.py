@@ -14,14 +14,11 @@ from bot.detection import lexicon as lx
 from bot.detection.normalize import (
     Cleaned,
     ends_with_question_mark,
-    sentences,
     strip_trailing_noise,
     tokens,
 )
 
 _MAX_PHRASE = 5
-# Phrases never span a comma or a sentence end: "I could, you know" is no "could you".
-_SEGMENT = re.compile(r"[,;:.!?()\n]+")
 
 
 def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
@@ -56,7 +53,6 @@ _BACKCHANNEL = frozenset(tuple(tokens(p)) for p in lx.BACKCHANNEL)
 _TAGS = frozenset(tuple(tokens(p)) for p in lx.TAGS)
 _PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lx.PROBLEM_STRONG)
 _REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WEAK)
-_CLAUSE = re.compile(r"[,;:]\s*")
 _ANY_VERBS = lx.ANY_VERBS
 _ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
 _NOT_AN_OBJECT = lx.INFINITIVE_MARKS | {"it", "that", "this", "them", "those", "these"}
@@ -184,6 +180,50 @@ def _scand_v1(w1: str, w2: str) -> bool:
     return w1.endswith(("r", "s")) and len(w1) >= 3
 
 
+# One scan gives words, "?"/"!" runs and the punctuation that bounds sentences,
+# clauses and phrases.
+_SCAN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|\?+|!+|\.+|[,;:()]+", re.U)
+_SEPARATORS = frozenset(".,;:()")
+# Phrases never span a comma or a sentence end: "I could, you know" is no "could you".
+
+
+def _split(
+    scan: list[str],
+) -> tuple[list[tuple[list[str], bool]], list[list[str]], list[list[str]]]:
+    """Sentences (words, ended by "?"), clauses and phrase segments of a scanned text."""
+    sents: list[tuple[list[str], bool]] = []
+    clauses: list[list[str]] = []
+    segments: list[list[str]] = []
+    sent: list[str] = []
+    clause: list[str] = []
+    seg: list[str] = []
+    for t in scan:
+        c = t[0]
+        if c in "?!.":
+            if sent:
+                sents.append((sent, c == "?"))
+            sent = []
+        elif c in ",;:()":
+            pass
+        else:
+            sent.append(t)
+            clause.append(t)
+            seg.append(t)
+            continue
+        if clause:
+            clauses.append(clause)
+        if seg:
+            segments.append(seg)
+        clause, seg = [], []
+    if sent:
+        sents.append((sent, False))
+    if clause:
+        clauses.append(clause)
+    if seg:
+        segments.append(seg)
+    return sents, clauses, segments
+
+
 def _length_bucket(n: int) -> str:
     for limit, name in ((0, "0"), (1, "1"), (2, "2"), (3, "3"), (5, "4-5"), (9, "6-9")):
         if n <= limit:
@@ -193,7 +233,8 @@ def _length_bucket(n: int) -> str:
 
 def read_cues(cleaned: Cleaned) -> Cues:
     text = cleaned.text
-    toks = tokens(text)
+    scan = _SCAN.findall(text.lower())
+    toks = [t for t in scan if t[0] not in _SEPARATORS]
     words = [t for t in toks if t[0] not in "?!"]
     names: set[str] = {f"len:{_length_bucket(len(words))}"}
     if ends_with_question_mark(text):
@@ -222,18 +263,17 @@ def read_cues(cleaned: Cleaned) -> Cues:
         if flag:
             names.add(name)
 
-    sents = sentences(text)
+    sents, clauses, segments = _split(scan)
     picked = sents if len(sents) <= 4 else sents[:2] + sents[-2:]
-    for idx, sent in enumerate(picked):
-        sw = strip_trailing_noise([t for t in tokens(sent) if t[0] not in "?!"])
+    for idx, (sw, asked) in enumerate(picked):
         where = "first_" if idx == 0 else "later_"
-        _sentence_start(_skip_fillers(_fluent(sw)), names, where)
-        if idx > 0 and ends_with_question_mark(sent):
+        _sentence_start(_skip_fillers(_fluent(strip_trailing_noise(sw))), names, where)
+        if idx > 0 and asked:
             names.add("later_sent_q")
     if len(picked) > 1:
         names.add("multi_sentence")
-    for clause in _CLAUSE.split(text)[1:4]:
-        cw = _skip_fillers(_fluent([t for t in tokens(clause) if t[0] not in "?!"]))
+    for clause in clauses[1:4]:
+        cw = _skip_fillers(_fluent(clause))
         if len(cw) >= 2 and (
             (cw[0] in _WH_CANON and (cw[1] in _AUX or cw[1] in _SUBJ))
             or (cw[0] in _AUX and cw[1] in _SUBJ)
@@ -249,8 +289,7 @@ def read_cues(cleaned: Cleaned) -> Cues:
 
     families: set[str] = set()
     n = len(words)
-    for seg_no, segment in enumerate(_SEGMENT.split(text)):
-        seg = [t for t in tokens(segment) if t[0] not in "?!"]
+    for seg_no, seg in enumerate(segments):
         _match_phrases(seg, seg_no == 0, names, families, n)
     names.update(f"fam_{f}" for f in families)
     if "first_request_verb_start" in names and "endq" not in names and len(words) >= 2:
@@ -262,7 +301,7 @@ def read_cues(cleaned: Cleaned) -> Cues:
             if words[i] in _WH_CANON and words[i + 1] in _AUX and words[i + 2] in _SUBJ:
                 names.add("mid_wh_aux_subj")  # "good, how are you", "hey girl how r u"
                 break
-    if any(is_fi_clitic(w) for w in words):
+    if any(w[-1] in "oösk" and is_fi_clitic(w) for w in words):
         names.add("clitic_any")
 
     core = tuple(strip_trailing_noise(words))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -43,12 +44,13 @@ def feature_strings(cues: Cues) -> list[str]:
     return feats
 
 
+@lru_cache(maxsize=1 << 17)
 def hash_feature(name: str) -> int:
     return zlib.crc32(name.encode("utf-8")) & _MASK
 
 
 def feature_indices(cues: Cues) -> list[int]:
-    return sorted({hash_feature(f) for f in feature_strings(cues)})
+    return list({hash_feature(f) for f in feature_strings(cues)})
 
 
 @dataclass(frozen=True, slots=True)

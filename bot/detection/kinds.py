@@ -110,6 +110,8 @@ def decide(cues: Cues, model_score: float) -> Verdict:
         return Verdict("idea", min(model_score, 0.35), ("suggests an idea",), False)
 
     if asks:
+        if "problem_strong" in names and not shaped:
+            return Verdict("problem", model_score, ("reports a problem",), False)
         if "problem" in fam:
             reasons.append("mentions a problem")
         return Verdict("question", model_score, tuple(reasons), False)
