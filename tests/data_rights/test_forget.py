@@ -114,6 +114,16 @@ async def test_forget_erases_text_and_name_everywhere_but_keeps_metrics(
     assert "open Billing and press Export" in exported
     assert "API token rotation" in exported
 
+    # What staff can ask in chat: nothing of hers comes back either.
+    sent_before = len(drbot.platform.sent)
+    for command in ("search zanzibar", "stats", "queue", "show 1", "show 2"):
+        await drbot.platform.command("EVE", command)
+    await drbot.settle()
+    replies = [m.text for m in drbot.platform.sent[sent_before:]]
+    assert len(replies) == 5 and any(r.startswith("#1 · Acme Oy") for r in replies)
+    for reply in replies:
+        assert SECRET not in reply and not re.search(r"\bAnna\b", reply), reply
+
     # The same person again gets the same pseudonym.
     async with sessions.begin() as s:
         again = await forget_person(
