@@ -85,3 +85,17 @@ def test_eval_grouping_missing_data_is_a_one_line_error(app: typer.Typer, tmp_pa
     res = CliRunner().invoke(app, ["eval", "grouping", "--data", str(tmp_path / "nope")])
     assert res.exit_code == 2
     assert "streams.jsonl" in res.stderr
+
+
+def test_group_explain_adds_reason_and_score(app: typer.Typer, tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "ts": 0, "user": "alice", "text": "is the refunds API idempotent?"},
+        {"id": "b", "ts": 30, "user": "stripe_bob", "text": "yes", "thread_parent": "a"},
+    ]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    res = CliRunner().invoke(app, ["group", "--jsonl", str(f), "--explain"])
+    assert res.exit_code == 0, res.output
+    out = [json.loads(x) for x in res.stdout.splitlines()]
+    assert out[1] == {"id": "b", "parent": "a", "reason": "thread", "score": 0.0}
+    assert out[0]["parent"] == "a" and out[0]["reason"] == "first"

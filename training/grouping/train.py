@@ -24,7 +24,7 @@ from bot.grouping.data import Stream, load_streams
 from bot.grouping.evaluate import evaluate, predict_with
 from bot.grouping.features import Vectoriser
 from bot.grouping.grouper import Grouper
-from bot.grouping.model import MODEL_PATH, PairModel, save
+from bot.grouping.model import MODEL_PATH, PairModel, load, save
 from training.grouping import softmax
 
 
@@ -41,10 +41,12 @@ def build_idf(streams: list[Stream], min_df: int = 2) -> tuple[dict[str, float],
 
 
 def groups(
-    streams: list[Stream], vec: Vectoriser, window: int
+    streams: list[Stream], vec: Vectoriser, window: int, history: PairModel | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per annotated message, its candidate rows padded to window + 1, which rows
-    are valid and which are gold parents; the history is built from gold links."""
+    are valid and which are gold parents. The remembered conversations come from
+    `history`'s own decisions when given (so the conversation features look as
+    they will at run time), else from the gold links."""
     xs: list[np.ndarray] = []
     ms: list[np.ndarray] = []
     ps: list[np.ndarray] = []
@@ -69,6 +71,10 @@ def groups(
                     xs.append(x)
                     ms.append(m)
                     ps.append(yy)
+            if history is not None and not f.entry.is_system and f.candidates:
+                scores = history.score(f.rows)
+                best = int(np.argmax(scores))
+                gold = ln.message().id if best == 0 else f.candidates[best - 1].id
             g.remember(f, gold)
     return np.stack(xs), np.stack(ms), np.stack(ps)
 
@@ -86,6 +92,14 @@ def main() -> None:
     ap.add_argument("--hidden", type=str, default="64,32")
     ap.add_argument("--window", type=int, default=100)
     ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--seed-start", type=int, default=0)
+    ap.add_argument("--merge", type=Path, default=None, help="model whose members to keep")
+    ap.add_argument(
+        "--history-model",
+        type=Path,
+        default=None,
+        help="earlier model whose own decisions build the remembered conversations",
+    )
     ap.add_argument("--cache", type=Path, default=None, help="npz cache of the feature rows")
     args = ap.parse_args()
     streams = load_streams(args.data)
@@ -101,8 +115,9 @@ def main() -> None:
     else:
         fit_s = [s for s in train if not _held_for_validation(s.id)]
         val_s = [s for s in train if _held_for_validation(s.id)]
-        x, m, p = groups(fit_s, vec, args.window)
-        vx, vm, vp = groups(val_s, vec, args.window)
+        hist = None if args.history_model is None else load(args.history_model)
+        x, m, p = groups(fit_s, vec, args.window, hist)
+        vx, vm, vp = groups(val_s, vec, args.window, hist)
         names = np.array([0] * len(x) + [1] * len(vx))
         x, m, p = np.concatenate([x, vx]), np.concatenate([m, vm]), np.concatenate([p, vp])
         if args.cache is not None:
@@ -117,7 +132,15 @@ def main() -> None:
     fit_i, val_i = names == 0, names == 1
     hidden = tuple(int(h) for h in args.hidden.split(","))
     members = []
-    for k in range(args.members):
+    if args.merge is not None:
+        # members already trained on this same cache (same scaling) join the vote
+        old = load(args.merge)
+        if not np.allclose(old.mean, mean, atol=1e-4) or not np.allclose(
+            old.scale, scale, atol=1e-4
+        ):
+            raise SystemExit(f"{args.merge}: trained on other rows; cannot merge")
+        members.extend(old.members)
+    for k in range(args.seed_start, args.seed_start + args.members):
         print(f"  member {k}", flush=True)
         members.append(
             softmax.fit(
