@@ -15,8 +15,8 @@ from db.models import Channel, Conversation, Message, Person, Question
 from db.questions import latest_question_in, message_by_platform_id, open_question_in
 from handlers import csat, questions
 from handlers.commands.notes import on_reply_button
-from handlers.ideas_wiring import on_idea_button
 from handlers.log import Logged
+from handlers.loop_buttons import on_loop_button
 from handlers.replies import reply_privately
 
 _ACTION = re.compile(r"question:(?P<verb>[a-z]+):(?P<id>\d{1,12})")
@@ -47,8 +47,8 @@ async def on_button(ev: ButtonPressed, ctx: Context) -> None:
 async def _other_button(ev: ButtonPressed, ctx: Context) -> None:
     """The command suite's buttons: a reply's confirmation (staff) and a CSAT rating
     (the asker). Ids that are nobody's are ignored."""
-    if ev.action_id.startswith("idea:"):
-        await on_idea_button(ev, ctx)
+    if ev.action_id.startswith(("idea:", "broadcast:")):
+        await on_loop_button(ev, ctx)
         return
     if not ev.action_id.startswith(("reply:", "csat:")):
         return

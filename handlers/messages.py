@@ -11,6 +11,7 @@ from handlers.log import log_message
 from handlers.questions import first_response, open_question, resolve
 from handlers.sla_clocks import customer_followed_up
 from handlers.sla_stale import reopen_if_stale
+from handlers.status import on_new_question
 
 
 async def on_message(ev: MessagePosted, ctx: Context) -> None:
@@ -40,6 +41,7 @@ async def on_message(ev: MessagePosted, ctx: Context) -> None:
     context = await recent_texts(ctx.session, logged.channel.id, logged.message.created_at)
     verdict = detector.detect(ev.text, context=context, is_staff=False, is_bot=False)
     if verdict.is_question:
-        await open_question(ctx, logged, verdict)
+        question = await open_question(ctx, logged, verdict)
+        await on_new_question(ctx, question)  # linked to an open incident, if it matches
     elif verdict.kind == "idea":
         await offer_idea(ctx, logged)

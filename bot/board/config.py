@@ -43,8 +43,9 @@ class Schedule:
 
 @dataclass(frozen=True)
 class DigestConfig:
-    customer_weekly: Schedule | None = Schedule(0, 9, 0)
-    staff_daily: Schedule | None = Schedule(None, 8, 30)
+    # Off unless configured: a digest nobody asked for is noise.
+    customer_weekly: Schedule | None = None
+    staff_daily: Schedule | None = None
     staff_channel: str | None = None  # default: the triage channel
 
 

@@ -309,13 +309,14 @@ VERBS: tuple[Verb, ...] = (
 )
 
 # The customer loop's verbs live in their own module (it needs Verb, defined above).
-from bot.commands.spec_loop import LOOP_VERBS  # noqa: E402
+from bot.commands.spec_loop import LOOP_ALIASES, LOOP_VERBS  # noqa: E402
 
 VERBS = (*VERBS, *LOOP_VERBS)
 
 BY_NAME: dict[str, Verb] = {v.name: v for v in VERBS}
 # What an alias is short for: `mine` reads as `queue mine`, `show 12` as `status 12`.
 EXPANSIONS: dict[str, str] = {"show": "status", "mine": "queue mine", "pass": "assign"}
+EXPANSIONS.update(LOOP_ALIASES)  # `idea …` reads as `loop idea …`
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(v.name.split()[0] for v in VERBS if " " in v.name))
 
 

@@ -1,5 +1,9 @@
 """The customer loop's verbs (idea board, service status, broadcasts, digests),
-joined into `spec.VERBS`, the single source of verbs."""
+joined into `spec.VERBS`, the single source of verbs.
+
+They share one head, `loop`, so Discord's command tree (25 entries at most at its
+top level) grows by one entry only; people type the short forms (`idea …`,
+`ideas top`, `incident open …`, `broadcast …`), which `LOOP_ALIASES` expands."""
 
 from __future__ import annotations
 
@@ -9,89 +13,83 @@ from bot.commands.spec import Arg, Kind, Verb
 IDEA_STATUSES = ("new", "review", "planned", "progress", "shipped", "declined")
 IDEA_LISTS = ("top", "new", "mine", *IDEA_STATUSES[1:])
 COMPONENT_STATES = ("operational", "degraded", "partial", "major", "maintenance")
+INCIDENT_ACTIONS = ("open", "update", "resolve")
 C, S, L = Level.CUSTOMER, Level.STAFF, Level.LEAD
-
-
-def _idea(help: str = "idea number, e.g. 3") -> Arg:
-    return Arg("idea", Kind.NUMBER, help)
-
 
 LOOP_VERBS: tuple[Verb, ...] = (
     Verb(
-        "idea",
+        "loop idea",
         C,
         "propose an idea; similar ones are offered to vote on first",
         "/presence idea export invoices as CSV",
         (Arg("text", Kind.TEXT, "the idea"),),
+        aliases=("idea",),
     ),
     Verb(
-        "ideas",
+        "loop ideas",
         C,
         "the idea board with vote buttons: top, new, mine, or one status",
         "/presence ideas top",
         (Arg("which", Kind.CHOICE, "which ideas", required=False, choices=IDEA_LISTS),),
+        aliases=("ideas",),
     ),
     Verb(
-        "idea-status",
+        "loop idea-status",
         S,
         "set an idea's status with a public note; every voting customer hears once",
-        "/presence idea-status 3 shipped Released in 4.3, see the changelog",
+        "/presence idea-status 3 shipped Released in 4.3",
         (
-            _idea(),
+            Arg("idea", Kind.NUMBER, "idea number, e.g. 3"),
             Arg("status", Kind.CHOICE, "the new status", choices=IDEA_STATUSES),
             Arg("note", Kind.TEXT, "a public note", required=False),
         ),
+        aliases=("idea-status",),
     ),
     Verb(
-        "incident open",
+        "loop incident",
         S,
-        "open a service incident; matching new questions are linked to it",
-        "/presence incident open API errors and elevated latency",
-        (Arg("title", Kind.TEXT, "what customers see"),),
-    ),
-    Verb(
-        "incident update",
-        S,
-        "post an update to an incident and every linked thread",
+        "open, update or resolve a service incident; linked threads hear each update",
         "/presence incident update 2 We found the cause and are deploying a fix.",
-        (Arg("incident", Kind.NUMBER, "incident number"), Arg("text", Kind.TEXT, "the update")),
-    ),
-    Verb(
-        "incident resolve",
-        S,
-        "resolve an incident; every linked thread is told",
-        "/presence incident resolve 2 All API requests succeed again.",
         (
-            Arg("incident", Kind.NUMBER, "incident number"),
-            Arg("text", Kind.TEXT, "what happened", required=False),
+            Arg("action", Kind.CHOICE, "what to do", choices=INCIDENT_ACTIONS),
+            Arg("text", Kind.TEXT, "open: the title; update/resolve: number, then text"),
         ),
+        aliases=("incident",),
+        details="`incident open API errors`, `incident update 2 rolling back`, "
+        "`incident resolve 2 all good`. While an incident is open, new questions that "
+        "match it are linked to it and their askers told at once.",
     ),
     Verb(
-        "component set",
+        "loop component",
         S,
-        "declare a component's state (created if new)",
-        "/presence component set API degraded",
+        "declare a service component's state (created if new)",
+        "/presence component API degraded",
         (
             Arg("name", Kind.WORD, "component name (quote it if it has spaces)"),
             Arg("state", Kind.CHOICE, "its state", choices=COMPONENT_STATES),
         ),
+        aliases=("component",),
     ),
     Verb(
-        "broadcast",
+        "loop broadcast",
         L,
-        "announce to customers' channels (all, tier:gold, or names), with preview; "
-        "`broadcast report 4` shows a delivery report",
+        "announce to customers' channels (all, tier:gold, names) after a preview",
         "/presence broadcast tier:gold Maintenance on Sunday 02:00-03:00 UTC.",
         (
-            Arg("audience", Kind.WORD, "all, tier:<tier>, a customer, or names joined by ,"),
+            Arg("audience", Kind.WORD, "all, tier:<tier>, or customer names joined by ,"),
             Arg("text", Kind.TEXT, "the message"),
         ),
+        aliases=("broadcast",),
+        details="`broadcast report 4` shows broadcast #4's delivery: sent, failed and why.",
     ),
     Verb(
-        "digest",
+        "loop digest",
         C,
         "the digest on demand: a customer's week (default), or staff's day",
         "/presence digest staff",
         (Arg("which", Kind.TEXT, "`staff`, or a customer's name", required=False),),
+        aliases=("digest",),
     ),
 )
+
+LOOP_ALIASES: dict[str, str] = {alias: v.name for v in LOOP_VERBS for alias in v.aliases}

@@ -3,10 +3,13 @@ registered by name against the grammar in bot/commands."""
 
 from handlers.commands import (  # importing registers the verbs
     admin,
+    broadcasts,
     config_view,
+    digest,
     feedback,
     ideas,
     notes,
+    service,
     snippets,
     stats,
     work,
@@ -15,10 +18,13 @@ from handlers.commands.run import on_command
 
 __all__ = [
     "admin",
+    "broadcasts",
     "config_view",
+    "digest",
     "feedback",
     "ideas",
     "notes",
+    "service",
     "on_command",
     "snippets",
     "stats",

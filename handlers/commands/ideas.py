@@ -8,18 +8,18 @@ from handlers import ideas
 from handlers.commands.caller import Call, handles
 
 
-@handles("idea")
+@handles("loop idea")
 async def propose(call: Call) -> str | OutgoingMessage:
     channel = await channel_by_qualified(call.ctx.session, call.ev.channel.qualified)
     return await ideas.propose(call.ctx, call.person, call.args["text"], channel=channel)
 
 
-@handles("ideas")
+@handles("loop ideas")
 async def board(call: Call) -> OutgoingMessage:
     return await ideas.board(call.ctx, call.args.get("which") or "top", call.person)
 
 
-@handles("idea-status")
+@handles("loop idea-status")
 async def set_status(call: Call) -> str:
     return await ideas.set_status(
         call.ctx, call.args["idea"], call.args["status"], call.args.get("note"), call.person
