@@ -18,7 +18,7 @@ from bot.board.statuspage import parse_summary
 from bot.clock import Clock
 from bot.context import Context
 from bot.services import Services
-from bot.tasks import Waker, cancel_and_wait
+from bot.tasks import RoundLoop
 from handlers import digests, status
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,7 @@ class LoopTasks:
         cfg = services.config.loop
         self.url = cfg.status.statuspage_url
         self._interval = cfg.status.poll_interval.total_seconds()
-        self._waker = Waker()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = RoundLoop("presence-customer-loop", self._round, self._idle, log=log)
         self._http: aiohttp.ClientSession | None = None
         self._lock = asyncio.Lock()
         self._last_error: str | None = None
@@ -55,30 +54,34 @@ class LoopTasks:
         self.poll_errors = 0
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="presence-customer-loop")
+        self._loop.start()
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
+        # Between rounds, never mid-transaction (bot/tasks.py RoundLoop).
+        await self._loop.stop()
         if self._http is not None:
             await self._http.close()
             self._http = None
 
     def wake(self) -> None:
-        self._waker.wake()
+        self._loop.wake()
 
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            due_poll = self.url is not None and loop.time() - self._last_poll >= self._interval
-            try:
-                await self.tick(poll=due_poll)
-            except Exception:
-                log.exception("customer loop: round failed; retrying next interval")
-            wait = DIGEST_CHECK_SECONDS
-            if self.url is not None:
-                wait = min(wait, max(1.0, self._interval - (loop.time() - self._last_poll)))
-            await self._waker.sleep(wait)
+    @property
+    def running(self) -> bool:
+        return self._loop._task is not None and not self._loop._task.done()
+
+    async def _round(self) -> bool:
+        now = asyncio.get_running_loop().time()
+        due_poll = self.url is not None and now - self._last_poll >= self._interval
+        await self.tick(poll=due_poll)
+        return False  # never busy: sleep until the next poll or digest check
+
+    async def _idle(self) -> float:
+        wait = DIGEST_CHECK_SECONDS
+        if self.url is not None:
+            since = asyncio.get_running_loop().time() - self._last_poll
+            wait = min(wait, max(1.0, self._interval - since))
+        return wait
 
     async def tick(self, *, poll: bool = True) -> None:
         async with self._lock:

@@ -132,4 +132,4 @@ async def test_bad_page_is_logged_once_and_retried(
     assert len(warnings) == 2  # one per distinct error, not one per poll
     page.body = summary([incident(("u1", "investigating", "Looking into it."))])
     assert await tasks.poll_once() > 0
-    assert tasks._task is not None and not tasks._task.done()  # the loop lives on
+    assert tasks.running  # the loop lives on
