@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,8 +17,7 @@ from tests.fakes.slack_server import (
     SIGNING_SECRET,
     FakeSlack,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.run.support import presence_run
 
 CONFIG = """
 [support]
@@ -61,49 +57,21 @@ async def fake() -> AsyncIterator[FakeSlack]:
     await server.stop()
 
 
-async def _wait_for_file(path: Path, proc: asyncio.subprocess.Process) -> dict[str, object]:
-    for _ in range(600):
-        if await asyncio.to_thread(path.exists):
-            return dict(json.loads(await asyncio.to_thread(path.read_text)))
-        if proc.returncode is not None:
-            break
-        await asyncio.sleep(0.1)
-    out = await proc.stderr.read() if proc.stderr else b""
-    raise AssertionError(f"presence run never became ready: {out.decode()[-3000:]}")
-
-
 @pytest.mark.parametrize("mode", ["http", "socket"])
 async def test_presence_run_against_fake_slack(
     fake: FakeSlack, db_url: str, tmp_path: Path, mode: str
 ) -> None:
-    (tmp_path / "presence.toml").write_text(CONFIG)
-    ready = tmp_path / "ready.json"
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))},
-        "PYTHONPATH": str(ROOT),
         "DATABASE_URL": db_url,
-        "PRESENCE_READY_FILE": str(ready),
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_APP_TOKEN": APP_TOKEN,
         "SLACK_MODE": mode,
         "SLACK_HTTP_PORT": "0",
         "SLACK_API_URL": fake.api_url,
-        "PRESENCE_SWEEP_INTERVAL": "3600",
     }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        info = await _wait_for_file(ready, proc)
-        assert info["adapters"] == ["slack"] and info["pid"] == proc.pid
+    async with presence_run(tmp_path, CONFIG, env) as info:
+        assert info["adapters"] == ["slack"]
         envelope = fake.message_event(
             "C0SHARED01", "U0CUST001", "How do I download my invoice as a PDF? <!channel>"
         )
@@ -124,11 +92,3 @@ async def test_presence_run_against_fake_slack(
         assert len(posts) == 3, [p.get("channel") for p in posts]  # DM, triage card, ack
         assert sum(1 for p in posts if p.get("channel") == "C0TRIAGE01") == 1
         assert all("<!channel>" not in json.dumps(p) for p in posts)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            rc = await asyncio.wait_for(proc.wait(), 60)
-        except TimeoutError:
-            proc.kill()
-            raise
-    assert rc == 0

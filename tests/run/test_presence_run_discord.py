@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pytest
 
 from tests.discord.conftest import CHANNEL, CUSTOMER, EXPERT, GUILD, TRIAGE, guild
 from tests.fakes.discord_server import FakeDiscord
-from tests.run.test_presence_run import ROOT, _wait_for_file
+from tests.run.support import presence_run
 
 CONFIG = f"""
 [support]
@@ -54,28 +51,8 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 async def test_presence_run_against_fake_discord(
     fake: FakeDiscord, db_url: str, tmp_path: Path
 ) -> None:
-    (tmp_path / "presence.toml").write_text(CONFIG)
-    ready = tmp_path / "ready.json"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))},
-        **fake.env(),
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": db_url,
-        "PRESENCE_READY_FILE": str(ready),
-        "PRESENCE_SWEEP_INTERVAL": "3600",
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        info = await _wait_for_file(ready, proc)
+    env = {**fake.env(), "DATABASE_URL": db_url}
+    async with presence_run(tmp_path, CONFIG, env) as info:
         assert info["adapters"] == ["discord"]
         msg = fake.message(
             CHANNEL, CUSTOMER, "How do I get my invoice as a PDF? @everyone", guild_id=GUILD
@@ -90,11 +67,3 @@ async def test_presence_run_against_fake_discord(
         assert len(fake.calls("POST", rf"/channels/{TRIAGE}/messages")) == 1
         for call in fake.calls("POST", r"/channels/\d+/messages"):
             assert call.json["allowed_mentions"]["parse"] == [], json.dumps(call.json)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            rc = await asyncio.wait_for(proc.wait(), 60)
-        except TimeoutError:
-            proc.kill()
-            raise
-    assert rc == 0
