@@ -104,3 +104,12 @@ def test_docs_show_every_verb_with_its_example() -> None:
         if verb in getattr(loop, "LOOP_VERBS", ()):
             continue
         assert f"`{verb.example}`" in docs, verb.name
+
+
+def test_slack_usage_hint_only_shows_commands_that_parse() -> None:
+    manifest = (DOCS.parents[1] / "slack" / "manifest.yml").read_text()
+    hint = next(line for line in manifest.splitlines() if "usage_hint" in line)
+    shown = hint.split(":", 1)[1].strip().strip('"').split(" | ")
+    assert len(shown) >= 5
+    for example in shown:
+        parse(example.replace("[verb]", "").replace("[note]", "").strip())
