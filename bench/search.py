@@ -1,0 +1,243 @@
+"""Archive search at scale: N generated messages on SQLite and PostgreSQL.
+
+Prints ingest rate, index size, and p50/p95 latency of typical queries with and
+without filters, next to a floor measured in the same run on the same database
+(a primary-key lookup through the same session: the cost of one round trip).
+Target: p95 < 50 ms at 1,000,000 messages.
+
+    python bench/search.py [--messages 1000000] [--queries 200] [--skip-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert, select, text  # noqa: E402
+
+from bench._common import percentile, table, temp_postgres, write_json  # noqa: E402
+from db.engine import make_engine, make_sessionmaker  # noqa: E402
+from db.migrate import upgrade_async  # noqa: E402
+from db.models import Channel, Conversation, Customer, Message, Person  # noqa: E402
+from db.search import Filters, Scope, search_messages  # noqa: E402
+
+CUSTOMERS = 200
+CHANNELS_PER_CUSTOMER = 2
+PEOPLE = 2000
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def vocabulary(rng: random.Random, size: int = 8000) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ne", "ta", "ri", "su", "ve", "po", "ja", "ex", "in", "or"]
+    words = {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(size)}
+    common = [
+        "invoice",
+        "export",
+        "api",
+        "token",
+        "webhook",
+        "billing",
+        "login",
+        "error",
+        "timeout",
+        "report",
+        "user",
+    ]
+    return common + sorted(words)
+
+
+def sentence(rng: random.Random, vocab: list[str]) -> str:
+    # Zipf-ish: a few words are everywhere, most are rare, as in real chat.
+    n = rng.randint(5, 25)
+    return " ".join(vocab[min(len(vocab) - 1, int(rng.paretovariate(1.1)) - 1)] for _ in range(n))
+
+
+async def ingest(url: str, n: int, rng: random.Random, vocab: list[str]) -> dict[str, Any]:
+    await upgrade_async(url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    now = START
+    async with sessions.begin() as s:
+        await s.execute(
+            insert(Customer),
+            [
+                {"name": f"Customer {i}", "tier": "gold", "created_at": now}
+                for i in range(CUSTOMERS)
+            ],
+        )
+        await s.execute(
+            insert(Channel),
+            [
+                {
+                    "qualified": f"local:C{i}",
+                    "platform": "local",
+                    "platform_id": f"C{i}",
+                    "customer_id": i // CHANNELS_PER_CUSTOMER + 1,
+                    "watched": True,
+                }
+                for i in range(CUSTOMERS * CHANNELS_PER_CUSTOMER)
+            ],
+        )
+        await s.execute(
+            insert(Person),
+            [
+                {
+                    "qualified": f"local:U{i}",
+                    "platform": "local",
+                    "platform_id": f"U{i}",
+                    "name": f"User {i}",
+                    "is_staff": i < 50,
+                    "is_bot": False,
+                    "first_seen_at": now,
+                }
+                for i in range(PEOPLE)
+            ],
+        )
+    conv_size = 5
+    chunk = 10_000
+    t0 = time.perf_counter()
+    made = 0
+    conv_id = 0
+    while made < n:
+        rows_conv: list[dict[str, Any]] = []
+        rows_msg: list[dict[str, Any]] = []
+        for _ in range(min(chunk, n - made) // conv_size or 1):
+            conv_id += 1
+            channel = rng.randrange(CUSTOMERS * CHANNELS_PER_CUSTOMER) + 1
+            at = START + timedelta(seconds=conv_id * 30)
+            rows_conv.append(
+                {
+                    "id": conv_id,
+                    "channel_id": channel,
+                    "root_message_id": f"r{conv_id}",
+                    "customer_id": (channel - 1) // CHANNELS_PER_CUSTOMER + 1,
+                    "started_at": at,
+                    "last_message_at": at,
+                    "message_count": conv_size,
+                }
+            )
+            for k in range(conv_size):
+                rows_msg.append(
+                    {
+                        "conversation_id": conv_id,
+                        "channel_id": channel,
+                        "platform_message_id": f"r{conv_id}" if k == 0 else f"m{conv_id}.{k}",
+                        "author_id": rng.randrange(PEOPLE) + 1,
+                        "author_name": "someone",
+                        "author_is_staff": k % 2 == 1,
+                        "text": sentence(rng, vocab),
+                        "attachments": [],
+                        "created_at": at + timedelta(seconds=k),
+                    }
+                )
+        async with sessions.begin() as s:
+            await s.execute(insert(Conversation), rows_conv)
+            await s.execute(insert(Message), rows_msg)
+        made += len(rows_msg)
+        print(f"\r  {url.split(':')[0]}: {made:,}/{n:,} messages", end="", flush=True)
+    print()
+    elapsed = time.perf_counter() - t0
+    size = await index_size(engine)
+    await engine.dispose()
+    return {"messages": made, "ingest_per_s": round(made / elapsed), "index_mb": size}
+
+
+async def index_size(engine: Any) -> float | None:
+    async with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            try:
+                pages = await conn.scalar(
+                    text("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'message_fts%'")
+                )
+            except Exception:
+                return None
+            return round((pages or 0) / 1e6, 1)
+        size = await conn.scalar(text("SELECT pg_relation_size('ix_message_search')"))
+        return round((size or 0) / 1e6, 1)
+
+
+async def latencies(url: str, rng: random.Random, vocab: list[str], q: int) -> list[dict[str, Any]]:
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    mid = vocab[:11] + vocab[11:400]
+    cases: dict[str, tuple[Filters, Scope]] = {
+        "no filter": (Filters(), Scope.staff()),
+        "customer filter": (Filters(customer="Customer 7"), Scope.staff()),
+        "date range": (
+            Filters(since=START + timedelta(days=30), until=START + timedelta(days=60)),
+            Scope.staff(),
+        ),
+        "customer scope (resolved only)": (Filters(), Scope.customer(7)),
+    }
+    rows = []
+    async with sessions() as s:
+        floor = []
+        for _ in range(q):
+            t = time.perf_counter()
+            await s.scalar(select(Message.id).where(Message.id == rng.randrange(1, 1000)))
+            floor.append(time.perf_counter() - t)
+        rows.append(_row("floor: primary-key lookup", floor))
+        for name, (filters, scope) in cases.items():
+            for words in (1, 2):
+                times = []
+                for _ in range(q):
+                    query = " ".join(rng.choice(mid) for _ in range(words))
+                    t = time.perf_counter()
+                    await search_messages(s, query, filters=filters, scope=scope, limit=20)
+                    times.append(time.perf_counter() - t)
+                rows.append(_row(f"{name}, {words} word(s)", times))
+    await engine.dispose()
+    return rows
+
+
+def _row(name: str, times: list[float]) -> dict[str, Any]:
+    return {
+        "query": name,
+        "p50_ms": round(percentile(times, 50) * 1000, 2),
+        "p95_ms": round(percentile(times, 95) * 1000, 2),
+    }
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--messages", type=int, default=1_000_000)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--skip-postgres", action="store_true")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    out: dict[str, Any] = {"messages": args.messages, "backends": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = [("sqlite", f"sqlite+aiosqlite:///{tmp}/search.db")]
+        for name, url in targets:
+            out["backends"][name] = await _one(url, args)
+        if not args.skip_postgres:
+            with temp_postgres() as url:
+                out["backends"]["postgresql"] = await _one(url, args)
+    for name, res in out["backends"].items():
+        print(
+            f"\n{name}: {res['ingest']['messages']:,} messages, "
+            f"ingest {res['ingest']['ingest_per_s']:,}/s, index {res['ingest']['index_mb']} MB"
+        )
+        print(table(res["latency"], ["query", "p50_ms", "p95_ms"]))
+    path = write_json("search", out, args.json)
+    print(f"\nwritten to {path}")
+
+
+async def _one(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    rng = random.Random(7)
+    vocab = vocabulary(rng)
+    ing = await ingest(url, args.messages, rng, vocab)
+    return {"ingest": ing, "latency": await latencies(url, rng, vocab, args.queries)}
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
