@@ -11,7 +11,7 @@ from bot.detection import lexicon as lx
 from bot.detection.cues import Cues, read_cues
 from bot.detection.features import LinearModel, feature_indices
 from bot.detection.kinds import NEEDS_REPLY, VETO_CAP, decide
-from bot.detection.language import detect_language
+from bot.detection.language import detect_language, warm_up
 from bot.detection.normalize import Cleaned, clean, ends_with_question_mark, sentences
 
 # Named sensitivities per channel: the score a message needs to count as a question.
@@ -76,6 +76,7 @@ class Detector:
     @classmethod
     def load(cls, path: Path | None = None) -> Detector:
         """The shipped model, loaded once per process (or the model file at ``path``)."""
+        warm_up()  # the language model too, so the first message pays no load
         if path is not None:
             return cls(LinearModel.load(path))
         with cls._lock:

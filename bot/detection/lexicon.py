@@ -212,11 +212,15 @@ BACKCHANNEL: tuple[str, ...] = _p(
 
 # Fixed rhetorical questions, matched anywhere in the message.
 RHETORICAL: tuple[str, ...] = _p(
+    "what can i say|how shall i put it|how should i put it|how can i put it|how shall i say it|",
+    "what do you call it|what do they call it|what's the word|what is the word|",
+    "what else is there|what more can you ask|why would anyone|how could anyone|",
+    "mitäpä sitä|mitä sitä turhia|vad ska man säga|hvad skal man sige|hva skal man si|",
     "isn't it great|isn't that great|isn't it nice|isn't that nice|isn't it cool|",
     "isn't that cool|isn't it amazing|isn't that amazing|isnt it great|isnt that great|",
     "who cares|who knows|guess what|how cool is that|how awesome is that|",
     "what's not to like|why not|what could go wrong|who doesn't|who would have thought|",
-    "how about that|what can you do|what else is new|am i right|amirite|you know what|",
+    "how about that|what can you do|what else is new|am i right|amirite|",
     "eikö olekin hienoa|eikö ole hienoa|eikö olekin kivaa|eikö olekin|kuka välittää|",
     "kukapa ei|mitäpä siitä|miksipä ei|kukapa tietää|mitäs tässä|arvaa mitä|eikös olekin|",
     "visst är det fint|visst är det bra|är det inte fint|är det inte härligt|vem bryr sig|",

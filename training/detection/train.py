@@ -50,10 +50,17 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--c", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument(
+        "--without-stackexchange",
+        action="store_true",
+        help="leave out the CC BY-SA text, so the model carries no share-alike terms",
+    )
     args = ap.parse_args()
     rng = random.Random(args.seed)
 
-    base = stackexchange(args.data / "stackexchange-beer" / "questions.jsonl")
+    base = []
+    if not args.without_stackexchange:
+        base += stackexchange(args.data / "stackexchange-beer" / "questions.jsonl")
     base += irc(args.data / "irc-disentanglement" / "messages.jsonl", rng)
     hand = handwritten(rng)
     examples = augment(base, rng) + hand
@@ -70,8 +77,8 @@ def main() -> None:
     meta = {
         "trained": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "examples": str(len(examples)),
-        "sources": "stackexchange-beer (CC BY-SA 3.0); irc-disentanglement (CC BY 4.0); "
-        "handwritten examples (this repository)",
+        "sources": ("" if args.without_stackexchange else "stackexchange-beer (CC BY-SA 3.0); ")
+        + "irc-disentanglement (CC BY 4.0); handwritten examples (this repository)",
         "C": str(args.c),
         "seed": str(args.seed),
     }
