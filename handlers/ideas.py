@@ -274,3 +274,58 @@ async def board(ctx: Context, which: str, person: Person) -> OutgoingMessage:
         if len(buttons) < MAX_BUTTONS and idea.status not in ("shipped", "declined"):
             buttons.append(Button(f"Vote #{idea.id}", f"idea:vote:{idea.id}"))
     return OutgoingMessage(text="\n".join(lines), title=f"Ideas: {which}", buttons=tuple(buttons))
+
+
+MAX_COMMENTS = 15
+
+
+async def comment(ctx: Context, idea_id: int, person: Person, text: str) -> str:
+    idea = await ctx.session.get(Idea, idea_id)
+    if idea is None or idea.status == "draft":
+        return f"I can't find idea #{idea_id}. `/presence ideas` lists them."
+    ctx.session.add(
+        IdeaComment(
+            idea_id=idea.id,
+            author_id=person.id,
+            kind="comment",
+            text=text.strip()[:2000],
+            created_at=ctx.now,
+        )
+    )
+    return f"Your comment is on idea #{idea.id}'s discussion: `/presence idea-show {idea.id}`."
+
+
+async def show(ctx: Context, idea_id: int) -> OutgoingMessage:
+    """An idea and its discussion. Authors appear as "staff" or by organisation
+    (when the admin allows), never by name: the board is shared by every customer."""
+    idea = await ctx.session.get(Idea, idea_id)
+    if idea is None or idea.status == "draft":
+        return OutgoingMessage(text=f"I can't find idea #{idea_id}. `/presence ideas` lists them.")
+    votes = await votes_of(ctx, idea.id)
+    lines = [f"{LABELS[idea.status]} · {describe_votes(ctx, votes)}"]
+    if idea.status_note:
+        lines.append(f"Note from the team: {short(idea.status_note, 500)}")
+    rows = (
+        await ctx.session.execute(
+            select(IdeaComment, Person, Customer.name)
+            .join(Person, Person.id == IdeaComment.author_id)
+            .join(Customer, Customer.id == Person.customer_id, isouter=True)
+            .where(IdeaComment.idea_id == idea.id)
+            .order_by(IdeaComment.created_at.desc(), IdeaComment.id.desc())
+            .limit(MAX_COMMENTS)
+        )
+    ).all()
+    show_orgs = ctx.services.config.loop.ideas.show_organisations
+    for c, author, org in reversed(rows):
+        who = "staff" if author.is_staff else (org if show_orgs and org else "a customer")
+        mark = "📌" if c.kind == "status" else "💬"
+        lines.append(f"{mark} {who}: {short(c.text, 300)}")
+    buttons: tuple[Button, ...] = ()
+    if idea.status not in ("shipped", "declined"):
+        buttons = (Button("Vote", f"idea:vote:{idea.id}", "primary"),)
+    return OutgoingMessage(
+        text="\n".join(lines),
+        title=f"Idea #{idea.id}",
+        quote=short(idea.text, 500),
+        buttons=buttons,
+    )

@@ -34,6 +34,22 @@ LOOP_VERBS: tuple[Verb, ...] = (
         aliases=("ideas",),
     ),
     Verb(
+        "loop idea-show",
+        C,
+        "one idea: its status with staff's notes, votes and discussion",
+        "/presence idea-show 3",
+        (Arg("idea", Kind.NUMBER, "idea number, e.g. 3"),),
+        aliases=("idea-show",),
+    ),
+    Verb(
+        "loop idea-comment",
+        C,
+        "add to an idea's discussion (seen by everyone who can see the board)",
+        "/presence idea-comment 3 We would use this for our monthly reports.",
+        (Arg("idea", Kind.NUMBER, "idea number, e.g. 3"), Arg("text", Kind.TEXT, "your comment")),
+        aliases=("idea-comment",),
+    ),
+    Verb(
         "loop idea-status",
         S,
         "set an idea's status with a public note; every voting customer hears once",

@@ -1,4 +1,4 @@
-"""The idea board's verbs: idea, ideas, idea-status."""
+"""The idea board's verbs: idea, ideas, idea-show, idea-comment, idea-status."""
 
 from __future__ import annotations
 
@@ -24,3 +24,13 @@ async def set_status(call: Call) -> str:
     return await ideas.set_status(
         call.ctx, call.args["idea"], call.args["status"], call.args.get("note"), call.person
     )
+
+
+@handles("loop idea-show")
+async def show(call: Call) -> OutgoingMessage:
+    return await ideas.show(call.ctx, call.args["idea"])
+
+
+@handles("loop idea-comment")
+async def comment(call: Call) -> str:
+    return await ideas.comment(call.ctx, call.args["idea"], call.person, call.args["text"])

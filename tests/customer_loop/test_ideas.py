@@ -90,6 +90,18 @@ async def test_board_lists_with_vote_buttons_and_hides_organisations(loopbot_fac
     await bot.settle()
     assert answers(bot, "SVEN")[-1].count("#") == 1
 
+    # The discussion is shared by every customer: authors appear by role, not name.
+    await p.command("ANNA", "idea-comment 2 We need this for our auditors.", channel_id="ACME")
+    await p.command("EVE", "idea-status 2 planned Scheduled for Q1.", channel_id="TRIAGE")
+    await bot.settle()
+    await p.command("SVEN", "idea-show 2", channel_id="BOREALIS")
+    await bot.settle()
+    shown = answers(bot, "SVEN")[-1].splitlines()
+    assert shown[0] == "planned · 2 votes from 2 organisations"
+    assert "💬 a customer: We need this for our auditors." in shown
+    assert "📌 staff: planned: Scheduled for Q1." in shown
+    assert not any("Anna" in line or "Acme" in line for line in shown)
+
 
 async def test_add_to_ideas_from_a_detected_idea(loopbot: TestBot) -> None:
     p = loopbot.platform
