@@ -54,6 +54,25 @@ _TAGS = frozenset(tuple(tokens(p)) for p in lx.TAGS)
 _PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lx.PROBLEM_STRONG)
 _REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WEAK)
 _ANY_VERBS = lx.ANY_VERBS
+_GREETING_WORDS = frozenset(w for p in lx.GREETING for w in tokens(p)) | {
+    "everybody",
+    "everyone",
+    "all",
+    "guys",
+    "folks",
+    "people",
+    "kaikki",
+    "alle",
+    "allihop",
+    "allihopa",
+    "alla",
+    "sammen",
+    "allesammen",
+    "there",
+    "again",
+    "peeps",
+    "ppl",
+}
 _ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
 _NOT_AN_OBJECT = lx.INFINITIVE_MARKS | {"it", "that", "this", "them", "those", "these"}
 _ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})
@@ -315,6 +334,8 @@ def read_cues(cleaned: Cleaned) -> Cues:
             len(lead_trim) == 1 and lead_trim[0] in ("onko", "oliko", "niinkö", "onks")
         ):
             names.add("echo_question")
+    if core and all(w in _GREETING_WORDS or w in lx.FILLERS for w in core):
+        names.add("only_greeting")  # "hey?", "hi everyone!"
     bare = _skip_fillers(_fluent(list(core)))
     if (
         "endq" not in names

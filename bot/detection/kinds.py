@@ -77,6 +77,9 @@ def decide(cues: Cues, model_score: float) -> Verdict:
     if "exclamation" in names:
         return Verdict("chatter", min(model_score, VETO_CAP), ("exclamation",), False)
 
+    if "only_greeting" in names:
+        return Verdict("greeting", min(model_score, VETO_CAP), ("greeting or small talk",), False)
+
     if "agreement_tag" in names:
         return Verdict("chatter", min(model_score, VETO_CAP), ("asks only for agreement",), False)
 
@@ -102,7 +105,7 @@ def decide(cues: Cues, model_score: float) -> Verdict:
         reasons.append("asks for something to be done")
         return Verdict("request", max(model_score, REQUEST_SCORE), tuple(reasons), False)
 
-    if "lead_wonder" in names and not asks:
+    if "lead_wonder" in names and not asks and n_words >= 6:
         reasons.append("indirect question")
         return Verdict("question", max(model_score, 0.6), tuple(reasons), False)
 

@@ -195,7 +195,8 @@ IDEA: tuple[str, ...] = _p(
 
 # Short replies that look like questions but ask nothing ("really?", "is that right?").
 BACKCHANNEL: tuple[str, ...] = _p(
-    "really|seriously|right|ok|okay|huh|eh|what|wat|sorry|pardon|pardon me|you know|y'know|",
+    "really|seriously|right|ok|okay|huh|eh|what|wat|sorry|so|yea|yep|yeah right|pardon|",
+    "pardon me|you know|y'know|",
     "ya know|no way|for real|is that so|is that right|is that true|oh yeah|yeah|yes|no|",
     "oh really|oh|really now|isn't it|is it|innit|hmm|lol|srsly|orly|rly|you think|",
     "no kidding|are you serious|are you kidding|you think so|think so|i think so|i guess|",

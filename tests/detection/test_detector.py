@@ -89,6 +89,7 @@ def test_thanks_while_still_trying_does_not_resolve(det: Detector) -> None:
     [
         ("good morning everyone", "greeting"),
         ("moikka kaikki", "greeting"),
+        ("hey everyone?", "greeting"),
         ("FYI: scheduled maintenance on Saturday 02:00-04:00 UTC", "announcement"),
         ("tiedoksi: huoltokatko lauantaina", "announcement"),
         ("it would be nice if the dashboard had a dark mode", "idea"),
