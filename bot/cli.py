@@ -133,12 +133,23 @@ def search(
 def _register_plugins() -> None:
     # Each feature adds its own commands; the platform ones import their library
     # only when a command runs, so `presence --help` stays fast and offline.
+    from bot.data_rights import cli as data_rights_cli
+    from bot.detection import cli as detection_cli
     from bot.grouping import cli as grouping_cli
+    from bot.report import cli as report_cli
     from bot.routing import cli as routing_cli
     from integrations.discord import cli as discord_cli
     from integrations.slack import cli as slack_cli
 
-    for module in (grouping_cli, routing_cli, slack_cli, discord_cli):
+    for module in (
+        detection_cli,
+        grouping_cli,
+        routing_cli,
+        report_cli,
+        data_rights_cli,
+        slack_cli,
+        discord_cli,
+    ):
         module.register(app, eval_app)
 
 
