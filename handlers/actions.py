@@ -77,6 +77,8 @@ async def apply_verb(ctx: Context, verb: str, q: Question, person: Person, *, vi
         return await questions.reopen(ctx, q, person)
     if verb in ("pass", "notmine"):
         return await questions.hand_on(ctx, q, person, reason=verb)
+    if verb == "assign":  # platforms without a picker dialog: the command does it
+        return f"To hand it over, type `/presence assign {q.id} @name`."
     return f"Unknown action {verb!r}."
 
 
