@@ -335,10 +335,15 @@ class CountingPlatform(LocalPlatform):
         self.calls: Counter[str] = Counter()
 
     async def send(
-        self, to: Destination, msg: OutgoingMessage, *, idempotency_key: str | None = None
+        self,
+        to: Destination,
+        msg: OutgoingMessage,
+        *,
+        idempotency_key: str | None = None,
+        **options: Any,
     ) -> MessageRef:
         self.calls[idempotency_key or ""] += 1
-        return await super().send(to, msg, idempotency_key=idempotency_key)
+        return await super().send(to, msg, idempotency_key=idempotency_key, **options)
 
 
 async def deliver(url: str, now: datetime = NOW, limit_s: float = 600) -> CountingPlatform:

@@ -1,7 +1,15 @@
 """SLA metrics per question, expert and customer: `presence report` and the functions
 the command suite calls."""
 
-from bot.report.metrics import GROUPINGS, QuestionFacts, Stats, group_rows, percentile, stats_of
+from bot.report.metrics import (
+    GROUPINGS,
+    QuestionFacts,
+    Stats,
+    group_rows,
+    percentile,
+    stats_of,
+    summary_lines,
+)
 from bot.report.query import question_facts
 
 __all__ = [
@@ -12,4 +20,5 @@ __all__ = [
     "percentile",
     "question_facts",
     "stats_of",
+    "summary_lines",
 ]

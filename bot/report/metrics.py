@@ -7,8 +7,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from bot.durations import format_duration
 
 GROUPINGS = ("question", "expert", "customer")
 
@@ -111,3 +113,33 @@ def group_rows(facts: Sequence[QuestionFacts], by: str) -> list[dict[str, Any]]:
         groups.setdefault(key(f), []).append(f)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [stats_row(by, name, stats_of(items)) for name, items in ordered]
+
+
+def _span(median: float | None, p90: float | None) -> str:
+    if median is None or p90 is None:
+        return "-"
+    return (
+        f"{format_duration(timedelta(seconds=median))} "
+        f"(p90 {format_duration(timedelta(seconds=p90))})"
+    )
+
+
+def summary_lines(facts: Sequence[QuestionFacts], by: str, limit: int = 10) -> list[str]:
+    """Chat-sized lines for the command suite: one per expert or customer, busiest first."""
+    if by not in ("expert", "customer"):
+        raise ValueError("summary lines are per expert or per customer")
+    key: Callable[[QuestionFacts], str] = (
+        (lambda f: f.expert) if by == "expert" else (lambda f: f.customer)
+    )
+    groups: dict[str, list[QuestionFacts]] = {}
+    for f in facts:
+        groups.setdefault(key(f), []).append(f)
+    lines = []
+    for name, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]:
+        s = stats_of(items)
+        lines.append(
+            f"{name}: {s.questions} questions · first response "
+            f"{_span(s.first_response_median_s, s.first_response_p90_s)} · resolution "
+            f"{_span(s.resolution_median_s, s.resolution_p90_s)} · breaches {s.breaches}"
+        )
+    return lines

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from bot.report import QuestionFacts, group_rows, percentile
+from bot.report import QuestionFacts, group_rows, percentile, summary_lines
 from bot.report.cli import register
 from tests.conftest import TestBot
 from tests.sla.helpers import sweep
@@ -34,6 +34,11 @@ def test_percentiles_are_nearest_rank_and_groups_are_summarised() -> None:
     assert eve["first_response_p90_min"] == 100.0 and eve["breaches"] == 0
     assert bob["answered"] == 0 and bob["first_response_median_min"] is None
     assert bob["breaches"] == 2 and bob["breached_questions"] == 1
+    eve_line, bob_line = summary_lines(facts, "expert")
+    assert eve_line == (
+        "Eve: 5 questions · first response 3m (p90 1h40m) · resolution - · breaches 0"
+    )
+    assert bob_line.startswith("Bob: 1 questions") and bob_line.endswith("breaches 2")
 
 
 def _cli(db_url: str, *args: str) -> tuple[int, str, str]:
