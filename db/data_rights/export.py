@@ -64,6 +64,7 @@ class _Writer:
         self.customer = customer
         self.out = out
         self.cutoff = cutoff
+        self.since: datetime | None = None  # questions asked before it stay out too
         self.people: dict[int, str] = {}
         self.erased: set[int] = set()
         self.metrics = CustomerMetrics(customer.name)
@@ -116,6 +117,8 @@ class _Writer:
         questions: dict[int, list[Question]] = {}
         for batch in chunks([c.id for c, _ in convs]):
             stmt2 = select(Question).where(Question.conversation_id.in_(batch))
+            if self.since is not None:
+                stmt2 = stmt2.where(Question.created_at >= self.since)
             for q in (await self.session.scalars(stmt2.order_by(Question.id))).all():
                 questions.setdefault(q.conversation_id, []).append(q)
         ids = {m.author_id for _, msgs in convs for m in msgs}
@@ -261,6 +264,7 @@ async def export_customer(
         or 0
     )
     writer = _Writer(session, customer, out_dir, cutoff)
+    writer.since = since
     stmt = (
         select(
             Message.id,

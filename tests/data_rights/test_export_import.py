@@ -14,7 +14,7 @@ from db.data_rights.importer import import_export
 from db.engine import make_engine, make_sessionmaker
 from db.migrate import upgrade_async
 from db.seed import apply_config
-from tests.conftest import TestBot
+from tests.conftest import T0, TestBot
 from tests.data_rights.conftest import dr_config_dict
 
 
@@ -83,6 +83,15 @@ async def test_export_import_round_trip_is_equal(
         [row] = list(csv.DictReader(f))
     assert row["questions"] == "2" and row["answered"] == "2"
     assert row["median_first_response_seconds"] == f"{(9 * 60 + 45 * 60) / 2:.3f}"
+
+    # --since keeps what was written from then on.
+    async with drbot.app.sessions() as s:
+        later = await export_customer(
+            s, "Acme Oy", tmp_path / "since", T0 + timedelta(hours=1), now=now
+        )
+    kept = (tmp_path / "since" / "conversations.jsonl").read_text()
+    assert later.messages == 3 and "webhooks for payment events" in kept
+    assert "VAT number" not in kept
 
     # A fresh installation: migrated, the same config applied, then the import.
     await upgrade_async(second_db_url)
