@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import sqlite3
 import sys
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -26,6 +28,22 @@ def _since(value: str | None) -> datetime | None:
 
 def _echo(line: str) -> None:
     typer.echo(line)
+
+
+T = TypeVar("T")
+
+
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work`; a database or file error becomes one line, not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return asyncio.run(work)
+    except SQLAlchemyError as e:
+        first = str(getattr(e, "orig", None) or e).strip().splitlines()[0][:200]
+        raise UsageError(f"database error: {first} (is DATABASE_URL migrated?)") from None
+    except OSError as e:
+        raise UsageError(f"{e.filename or 'file'}: {e.strerror or e}") from None
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -84,7 +102,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 await engine.dispose()
             return summary.line()
 
-        _echo(asyncio.run(go()))
+        _echo(_run(go()))
 
     @app.command("import")
     def import_(
@@ -108,7 +126,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 await engine.dispose()
             return summary.line()
 
-        _echo(asyncio.run(go()))
+        _echo(_run(go()))
 
     @app.command()
     def forget(
@@ -157,7 +175,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 await engine.dispose()
             return summary.lines()
 
-        for line in asyncio.run(go()):
+        for line in _run(go()):
             _echo(line)
 
     @app.command()
@@ -171,7 +189,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
         settings = load_settings()
         db = sqlite_file(settings.database_url)
-        info = backup_sqlite(db, out) if db else backup_postgres(settings.database_url, out)
+        try:
+            info = backup_sqlite(db, out) if db else backup_postgres(settings.database_url, out)
+        except (sqlite3.Error, OSError) as e:
+            raise UsageError(f"backup failed: {e}") from None
         _echo(info.line())
 
     @app.command()
@@ -189,5 +210,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             raise UsageError(f"restore is for SQLite; on PostgreSQL: {PG_RECIPE}")
         if db.exists() and db.stat().st_size > 0 and not yes:
             raise UsageError(f"{db} exists; add --yes to replace it with {from_}")
-        info = restore_sqlite(from_, db)
+        try:
+            info = restore_sqlite(from_, db)
+        except (sqlite3.Error, OSError) as e:
+            raise UsageError(f"restore failed: {e}") from None
         _echo(f"restored {db} from {from_} ({info.messages} message(s))")

@@ -103,5 +103,9 @@ def test_admin_round(
     code, out, _ = _run(["import", "exp"], capsys)
     assert code == 0 and "imported Cli Oy: 12 conversation(s), 60 message(s)" in out
     assert _texts(fresh) == before
+    empty = tmp_path / "empty.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{empty}")
+    code, _, err = _run(["export", "--customer", "Cli Oy", "--out", "e2"], capsys)
+    assert code == 2 and err.startswith("presence: database error:") and err.count("\n") == 1
     code, _, err = _run(["import", "nowhere"], capsys)
     assert code == 2 and "not an export" in err
