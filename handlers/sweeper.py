@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -27,7 +28,16 @@ from bot.services import Services
 from bot.tasks import Waker, cancel_and_wait
 from db.dialect import locks_rows
 from db.directory import person_by_qualified
-from db.models import Channel, Conversation, Customer, Expert, Message, Person, Question
+from db.models import (
+    Channel,
+    Conversation,
+    Customer,
+    Expert,
+    Message,
+    Person,
+    Question,
+    QuestionHold,
+)
 from db.models.question import OPEN_STATES
 from db.outbox import enqueue_rows, outbox_row
 from handlers.questions import view_of
@@ -86,6 +96,8 @@ class Sweeper:
         self._task: asyncio.Task[None] | None = None
         self.steps = 0
         self._people: dict[str, Person | None] = {}
+        self._snoozes: dict[int, QuestionHold] = {}
+        self._quiet_until: datetime | None = None
 
     def wake(self) -> None:
         self._waker.wake()
@@ -132,6 +144,7 @@ class Sweeper:
             # batch, so each is loaded once per batch rather than once per step.
             keep = await _preload(session, due)
             self._people = {}
+            self._snoozes = await _open_snoozes(session, due)
             with session.no_autoflush:
                 for q in due:
                     await self.step(ctx, q)
@@ -145,6 +158,15 @@ class Sweeper:
     async def step(self, ctx: Context, q: Question) -> None:
         """Everything due on one (locked) question at ctx.now, then its next due time."""
         now = ctx.now
+        self._quiet_until = None
+        hold = self._snoozes.get(q.id)
+        if hold is not None and hold.until is not None:
+            if hold.until > now:  # snoozed: nothing reminds anyone before it ends
+                q.next_due_at = hold.until
+                return
+            hold.released_at = now
+            self._quiet_until = hold.until
+            ctx.audit("system", "question.snooze_ended", f"question:{q.id}", None)
         if q.clock_state == "paused":
             await self._stale(ctx, q)
         else:
@@ -156,6 +178,12 @@ class Sweeper:
             ):
                 await self._resolution_breach(ctx, q)
         schedule(ctx, q)
+
+    def _late(self, now: datetime, fell_due: datetime) -> bool:
+        """Missed while Presence was down, as opposed to held back by a snooze."""
+        if self._quiet_until is not None:
+            fell_due = max(fell_due, self._quiet_until)
+        return (now - fell_due).total_seconds() > LATE_AFTER_S
 
     async def _stale(self, ctx: Context, q: Question) -> None:
         stale = self._services.config.stale
@@ -182,7 +210,7 @@ class Sweeper:
             return
         policy = policy_of(q)
         if q.breached_at is None:
-            late = (now - due).total_seconds() > LATE_AFTER_S
+            late = self._late(now, due)
             q.breached_at = now
             q.clock_state = "breached"
             q.breaches += 1
@@ -201,7 +229,7 @@ class Sweeper:
             at = due + policy.delays[q.escalation_step]
             if at > now:
                 break
-            late = (now - at).total_seconds() > LATE_AFTER_S
+            late = self._late(now, at)
             q.escalation_step += 1
             await self._escalate(ctx, q, policy.escalation[q.escalation_step - 1], late)
             self.steps += 1
@@ -262,7 +290,7 @@ class Sweeper:
 
     async def _resolution_breach(self, ctx: Context, q: Question) -> None:
         assert q.resolution_due is not None
-        late = (ctx.now - q.resolution_due).total_seconds() > LATE_AFTER_S
+        late = self._late(ctx.now, q.resolution_due)
         q.resolution_breached_at = ctx.now
         q.breaches += 1
         ctx.audit(
@@ -353,3 +381,17 @@ async def _preload(session: AsyncSession, due: Sequence[Question]) -> list[objec
         if ids:
             keep.extend((await session.scalars(select(model).where(model.id.in_(ids)))).all())
     return keep
+
+
+async def _open_snoozes(session: AsyncSession, due: Sequence[Question]) -> dict[int, QuestionHold]:
+    """Snoozes (the command suite's `snooze`) not yet released, by question."""
+    if not due:
+        return {}
+    rows = await session.scalars(
+        select(QuestionHold).where(
+            QuestionHold.question_id.in_([q.id for q in due]),
+            QuestionHold.kind == "snooze",
+            QuestionHold.released_at.is_(None),
+        )
+    )
+    return {h.question_id: h for h in rows.all()}

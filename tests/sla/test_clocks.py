@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from db.models import Question, QuestionHold
 from handlers.sla_clocks import pause, resume
 from tests.conftest import TestBot
 from tests.sla.helpers import audit, escalations, questions, sweep, warnings, with_question
@@ -149,3 +150,26 @@ async def test_resolution_breach_is_reported_once(slabot: TestBot) -> None:
     assert sorted((m.to.kind if m.to else "") for m in overdue) == ["channel", "dm"]
     [q] = await questions(slabot)
     assert q.resolution_breached_at is not None and q.breaches == 1
+
+
+async def test_a_snooze_holds_the_chain_back_until_it_ends(slabot: TestBot) -> None:
+    p, clock = slabot.platform, slabot.clock
+    await p.post("ACME", "ANNA", INVOICE_Q)
+    await slabot.settle()
+    [q] = await questions(slabot)
+    until = clock.now() + timedelta(minutes=45)
+    assert slabot.app.sessions is not None
+    async with slabot.app.sessions.begin() as s:  # what `/presence snooze 45m` stores
+        s.add(QuestionHold(question_id=q.id, kind="snooze", until=until, set_by="local:EVE",
+                           set_at=clock.now()))  # fmt: skip
+        row = await s.get(Question, q.id)
+        assert row is not None
+        row.next_due_at = until
+    clock.advance(timedelta(minutes=35))  # breached at 30m, but snoozed
+    await sweep(slabot)
+    assert escalations(p) == [] and warnings(p) == []
+    clock.advance(timedelta(minutes=11))  # 46m: the snooze is over; steps 1 and 2 are due
+    await sweep(slabot)
+    assert [who for _, who, _ in escalations(p)] == ["EVE", "BOB"]
+    assert not any("noticed late" in text for _, _, text in escalations(p))
+    assert len(await audit(slabot, "question.snooze_ended")) == 1
