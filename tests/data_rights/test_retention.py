@@ -3,16 +3,22 @@ it every copy, while counts and response times stay."""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.app import App
+from bot.clock import FakeClock
 from bot.config import parse_config
+from bot.settings import Settings
 from db.data_rights.metrics import customer_metrics
 from db.models import InboxEvent, Message, MessageEdit, Question
 from db.search import search_messages
 from handlers.retention import RetentionSweeper
-from tests.conftest import TestBot
+from integrations.local import LocalPlatform
+from tests.conftest import T0, TestBot
 from tests.data_rights.conftest import dr_config_dict, dump_database
 
 DAY = timedelta(days=1)
@@ -73,3 +79,30 @@ async def test_retention_purges_exactly_what_is_past_the_limit(drbot: TestBot) -
     ]
     # A second sweep finds nothing left to do.
     assert (await sweeper.sweep()).messages == 0
+
+
+async def test_the_running_app_sweeps_when_a_limit_is_set(db_url: str) -> None:
+    clock = FakeClock(T0)
+    platform = LocalPlatform(clock=clock)
+    platform.add_user("SVEN", "Sven (Borealis)")
+    settings = replace(Settings(), database_url=db_url, sweep_interval=3600)
+    config = parse_config(dr_config_dict(default_days=30))
+    app = App(settings, config, clock=clock, platforms={"local": platform})
+    await app.start()
+    try:
+        await platform.post("BOREALIS", "SVEN", "galaxy question from long ago?", at=T0 - 40 * DAY)
+        await platform.post("BOREALIS", "SVEN", "recent question about invoices?", at=T0 - DAY)
+        await app.wait_idle(30)
+        assert app.retention is not None
+        assert app.sessions is not None
+        texts: list[str] = []
+        for _ in range(200):
+            app.retention.wake()
+            await asyncio.sleep(0.05)
+            async with app.sessions() as s:
+                texts = list((await s.scalars(select(Message.text).order_by(Message.id))).all())
+            if "" in texts:
+                break
+        assert texts == ["", "recent question about invoices?"]
+    finally:
+        await app.stop()
