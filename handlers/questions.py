@@ -47,7 +47,8 @@ async def view_of(ctx: Context, q: Question, *, reader_tz: str | None = None) ->
     customer = await customer_by_id(ctx.session, q.customer_id)
     assignee = await ctx.session.get(Person, q.assignee_id) if q.assignee_id else None
     tz = reader_tz or ctx.services.config.support.timezone
-    due = local(q.first_response_due, tz, ctx.now) if q.first_response_due else "no target"
+    due_at = sla_clocks.response_due(q) or q.first_response_due  # the clock running now
+    due = local(due_at, tz, ctx.now) if due_at else "no target"
     return cards.QuestionView(
         id=q.id,
         text=q.summary,

@@ -106,6 +106,8 @@ async def test_staff_question_pauses_and_customer_reply_resumes_next_response(
     clock.advance(timedelta(minutes=46))
     await sweep(slabot)
     assert warnings(p) == ["EVE"]
+    [warning] = [m for m in p.said_to("dm", "EVE") if "Reply due soon" in (m.msg.title or "")]
+    assert "due 11:05" in warning.text  # the next response's due time (Thursday, Helsinki)
     clock.advance(timedelta(minutes=15))
     await sweep(slabot)
     assert [(k, who) for k, who, _ in escalations(p)] == [("dm", "EVE")]
