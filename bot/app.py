@@ -220,7 +220,11 @@ class App:
         for q, who in reversed(rows):
             if q.resolved_at is not None:
                 self.services.history.add(
-                    q.summary, [q.topic] if q.topic else [], [who] if who else [], q.resolved_at
+                    q.summary,
+                    [q.topic] if q.topic else [],
+                    [who] if who else [],
+                    q.resolved_at,
+                    ref=str(q.id),
                 )
 
     def ready_info(self) -> dict[str, Any]:

@@ -32,6 +32,8 @@ class QuestionView:
     topic: str | None
     reasons: tuple[str, ...]
     thread: MessageRef
+    # Resolved conversations like this one: (what was asked, who answered what).
+    similar: tuple[tuple[str, str], ...] = ()
 
 
 def claim_action(question_id: int) -> str:
@@ -71,11 +73,15 @@ def _fields(view: QuestionView) -> tuple[Field, ...]:
 
 def expert_dm(view: QuestionView) -> OutgoingMessage:
     why = "; ".join(view.reasons) if view.reasons else None
+    similar = tuple(
+        Field(f"Similar, answered before: {_clip(asked, 80)}", _clip(answer, 300))
+        for asked, answer in view.similar[:3]
+    )
     return OutgoingMessage(
         title=f"Question #{view.id} from {view.customer}",
         text=f"{view.customer} asked a question you are the best fit for.",
         quote=view.text,
-        fields=_fields(view),
+        fields=_fields(view) + similar,
         buttons=_buttons(view, dm=True),
         link=view.thread,
         context=f"Why you: {why}" if why else None,
@@ -117,3 +123,8 @@ def breach(view: QuestionView, step: str, late: bool, now: datetime) -> Outgoing
         buttons=_buttons(view, dm=False),
         link=view.thread,
     )
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -4,6 +4,8 @@ shows the question is updated in place."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot import cards, messages
 from bot.context import Context
 from bot.outgoing import Destination, OutgoingMessage
@@ -60,6 +62,7 @@ async def view_of(ctx: Context, q: Question, *, reader_tz: str | None = None) ->
         due=due,
         topic=q.topic,
         reasons=tuple(q.routing.get("reasons", ())),
+        similar=tuple((a, b) for a, b in q.routing.get("similar", ())),
         thread=thread_ref(channel, asked),
     )
 
@@ -167,6 +170,9 @@ async def _announce(
 
 async def _notify_expert(ctx: Context, q: Question, expert: Person) -> None:
     key = f"q{q.id}:dm:{expert.qualified}"
+    if "similar" not in q.routing:
+        similar = await similar_answers(ctx, q)
+        q.routing = {**q.routing, "similar": [list(pair) for pair in similar]}
     view = await view_of(ctx, q, reader_tz=expert.timezone)
     await ctx.say(
         key,
@@ -177,6 +183,35 @@ async def _notify_expert(ctx: Context, q: Question, expert: Person) -> None:
     )
     # JSON columns change only when reassigned, not when mutated in place.
     q.routing = {**q.routing, "dm_key": key}
+
+
+async def similar_answers(ctx: Context, q: Question, k: int = 3) -> tuple[tuple[str, str], ...]:
+    """Up to k resolved questions like this one, each with the first staff answer:
+    the expert starts from what worked before."""
+    out: list[tuple[str, str]] = []
+    for hit in ctx.services.history.similar(q.summary, k=k + 1, now=ctx.now):
+        ref = hit.question.ref
+        if ref is None or not ref.isdigit() or int(ref) == q.id:
+            continue
+        past = await ctx.session.get(Question, int(ref))
+        if past is None:
+            continue
+        answer = await ctx.session.scalar(
+            select(Message)
+            .where(
+                Message.conversation_id == past.conversation_id,
+                Message.author_is_staff.is_(True),
+                Message.deleted_at.is_(None),
+                Message.created_at >= past.created_at,
+            )
+            .order_by(Message.created_at)
+            .limit(1)
+        )
+        if answer is not None:
+            out.append((past.summary, f"{answer.author_name or 'staff'}: {answer.text}"))
+        if len(out) == k:
+            break
+    return tuple(out)
 
 
 def _user(person: Person) -> UserRef:

@@ -105,3 +105,22 @@ async def test_every_state_change_is_audited(testbot: TestBot) -> None:
     assert n == 1
     assert actions[0] == "question.opened"
     assert "question.resolved" in actions
+
+
+async def test_expert_dm_shows_similar_resolved_questions_with_their_answers(
+    testbot: TestBot,
+) -> None:
+    p = testbot.platform
+    ref = await p.post("ACME", "ANNA", "How do I download the invoice PDF for March?")
+    await testbot.settle()
+    await p.post("ACME", "EVE", "Billing > Invoices > March > Download PDF", thread=ref)
+    await p.react_as("EVE", ref, "white_check_mark")
+    await testbot.settle()
+    testbot.clock.advance(timedelta(days=1))
+    await p.post("BOREALIS", "SVEN", "Where can I download an invoice PDF?")
+    await testbot.settle()
+    dms = [m for m in p.sent if m.to is not None and m.to.kind == "dm" and m.msg is not None]
+    latest = dms[-1].msg
+    assert latest is not None and "invoice" in (latest.quote or "").lower()
+    similar = [f for f in latest.fields if f.label.startswith("Similar")]
+    assert similar and "Download PDF" in similar[0].value and "Eve" in similar[0].value
