@@ -167,7 +167,6 @@ class App:
         )
         self.ingest.start()
         self.processor.start()  # first round handles what a crash left pending
-        self.outbox.start()
         self.sweeper.start()
         from handlers.retention import RetentionSweeper
 
