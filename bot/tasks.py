@@ -60,6 +60,8 @@ class RoundLoop:
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
+        if self._task is not None and not self._task.done():
+            return  # already running: a second loop would race the first
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name=self._name)
 
