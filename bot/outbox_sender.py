@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -171,8 +172,15 @@ class OutboxSender:
     async def _record(self, claims: list[_Claim], outcomes: list[_Outcome]) -> None:
         now = self._clock.now()
         async with self._sessions.begin() as session:
+            ids = [c.id for c in claims]
+            rows = {
+                r.id: r
+                for r in await session.scalars(
+                    select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                )
+            }
             for claim, out in zip(claims, outcomes, strict=True):
-                row = await session.get(OutboxMessage, claim.id)
+                row = rows.get(claim.id)
                 if row is None:
                     continue
                 if out.wait_for_target:
