@@ -52,7 +52,10 @@ async def current(ctx: Context) -> OutgoingMessage:
     incidents = await open_incidents(ctx)
     components = (await ctx.session.scalars(select(Component).order_by(Component.name))).all()
     lines = []
-    if not incidents and all(c.status == "operational" for c in components):
+    if not incidents and not components and ctx.services.config.loop.status.statuspage_url:
+        # A page is configured but was never read: say so rather than "all is well".
+        lines.append("No status is known yet: the status page has not been read.")
+    elif not incidents and all(c.status == "operational" for c in components):
         lines.append("✅ All systems operational.")
     for inc in incidents:
         latest = await _latest_update(ctx, inc.id)
