@@ -74,8 +74,10 @@ def parse_summary(data: Any) -> Summary:
     status = data.get("status") or {}
     if not isinstance(status, dict):
         raise ValueError("summary.status must be an object")
-    comps = data.get("components") or []
-    incs = data.get("incidents") or []
+    comps = data.get("components")
+    incs = data.get("incidents")
+    comps = [] if comps is None else comps
+    incs = [] if incs is None else incs
     if not isinstance(comps, list) or not isinstance(incs, list):
         raise ValueError("summary.components and summary.incidents must be arrays")
     components = []
