@@ -88,7 +88,9 @@ class LoopTasks:
             if poll and self.url is not None:
                 self._last_poll = asyncio.get_running_loop().time()
                 await self.poll_once()
-            await self.digests_once()
+            digests_cfg = self._services.config.loop.digests
+            if digests_cfg.customer_weekly is not None or digests_cfg.staff_daily is not None:
+                await self.digests_once()
 
     async def poll_once(self) -> int:
         """Fetch and apply the summary; returns the changes made (-1 on failure)."""
