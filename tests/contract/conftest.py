@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
 
 from tests.contract.discord_driver import discord_driver
-from tests.contract.drivers import Driver, local_driver
+from tests.contract.drivers import Driver, World, local_driver
 from tests.contract.slack_driver import slack_driver
 
 DRIVERS: dict[str, Any] = {
@@ -25,3 +25,12 @@ async def driver(request: pytest.FixtureRequest, db_url: str) -> AsyncIterator[D
     running: AbstractAsyncContextManager[Driver] = DRIVERS[request.param](db_url)
     async with running as d:
         yield d
+
+
+@pytest.fixture(params=sorted(DRIVERS))
+def start_driver(
+    request: pytest.FixtureRequest, db_url: str
+) -> Callable[[World], AbstractAsyncContextManager[Driver]]:
+    """For scenarios that shape the world (a clock, several experts): `async with
+    start_driver(World(...)) as driver:` runs Presence on each platform in turn."""
+    return lambda world: DRIVERS[request.param](db_url, world)

@@ -3,22 +3,40 @@ against the fake Discord (REST + zlib-stream gateway) over real sockets."""
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.app import App
+from bot.clock import FakeClock
+from bot.events import Attachment
 from integrations.discord.commands import CHANNEL as CHANNEL_OPTION
 from integrations.discord.commands import GROUP, INTEGER, SUBCOMMANDS, USER
 from integrations.discord.translate import EMOJI
-from tests.contract.drivers import Posted, Role, Said, base_settings, contract_config
+from tests.contract.drivers import Posted, Role, Said, World, base_settings, contract_config
 from tests.discord.conftest import CHANNEL, CUSTOMER, EXPERT, GUILD, STAFF_ROLE, TRIAGE, guild
-from tests.fakes.discord_server import APPLICATION_ID, BOT_USER_ID, FakeDiscord, Recorded, iso_now
+from tests.fakes.discord_server import (
+    APPLICATION_ID,
+    BOT_USER_ID,
+    DISCORD_EPOCH_MS,
+    FakeDiscord,
+    Recorded,
+    iso_now,
+    user,
+)
 from tests.slack.support import eventually
 
-AUTHORS: dict[Role, dict[str, Any]] = {"customer": CUSTOMER, "staff": EXPERT}
+AUTHORS: dict[Role, dict[str, Any]] = {
+    "customer": CUSTOMER,
+    "staff": EXPERT,
+    "second": user("1200000000000000003", "sam"),
+    "third": user("1200000000000000004", "tess"),
+}
+_SEQ = itertools.count(1)
 EPHEMERAL = 64
 _WEBHOOK = re.compile(rf"/webhooks/{APPLICATION_ID}/(?P<token>[^/]+)(?P<edit>/messages/.+)?")
 _CALLBACK = re.compile(r"/interactions/\d+/(?P<token>[^/]+)/callback")
@@ -29,7 +47,7 @@ _ROLE = re.compile(r"<@&(\d+)>")
 
 
 def _roles(who: Role) -> list[str]:
-    return [STAFF_ROLE] if who == "staff" else []
+    return [] if who == "customer" else [STAFF_ROLE]
 
 
 def _shown(body: dict[str, Any]) -> str:
@@ -103,9 +121,10 @@ def command_data(text: str) -> dict[str, Any]:
 class DiscordDriver:
     name = "discord"
 
-    def __init__(self, app: App, fake: FakeDiscord) -> None:
+    def __init__(self, app: App, fake: FakeDiscord, clock: FakeClock | None = None) -> None:
         self.app = app
         self.fake = fake
+        self.clock = clock
         self._last: dict[str, Any] | None = None
         self._tokens: dict[str, str] = {}  # interaction token -> user id
 
@@ -126,11 +145,60 @@ class DiscordDriver:
     async def _until_seen(self, before: int) -> None:
         await eventually(lambda: self._seen() > before, within=15.0)
 
-    async def post(self, who: Role, text: str, *, thread: Posted | None = None) -> Posted:
+    def _now(self) -> datetime:
+        return self.clock.now() if self.clock is not None else datetime.now(UTC)
+
+    def _snowflake(self) -> str | None:
+        """A message id dated by the scenario's clock (discord.py reads the time
+        from the id), or None for the fake's own."""
+        if self.clock is None:
+            return None
+        ms = int(self.clock.now().timestamp() * 1000) - DISCORD_EPOCH_MS
+        return str((ms << 22) | (next(_SEQ) & 0x3FFFFF))
+
+    async def post(
+        self,
+        who: Role,
+        text: str,
+        *,
+        thread: Posted | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> Posted:
         channel = thread.id if thread is not None else CHANNEL
-        msg = self.fake.message(channel, AUTHORS[who], text, guild_id=GUILD, roles=_roles(who))
+        files = [
+            {
+                "id": str(int(GUILD) + 500 + i),
+                "filename": a.name,
+                "size": a.size or 0,
+                "url": a.url or "",
+                "proxy_url": a.url or "",
+                "content_type": a.content_type,
+            }
+            for i, a in enumerate(attachments, 1)
+        ]
+        msg = self.fake.message(
+            channel,
+            AUTHORS[who],
+            text,
+            guild_id=GUILD,
+            roles=_roles(who),
+            message_id=self._snowflake(),
+            attachments=files,
+        )
         await self._dispatch("MESSAGE_CREATE", msg)
         return Posted(str(msg["id"]), msg)
+
+    async def edit(self, who: Role, posted: Posted, new_text: str) -> None:
+        # MESSAGE_UPDATE carries the whole message as it now is.
+        current = self.fake.messages[posted.id]
+        current["content"] = new_text
+        current["edited_timestamp"] = self._now().isoformat()
+        await self._dispatch("MESSAGE_UPDATE", dict(current))
+
+    async def delete(self, posted: Posted) -> None:
+        self.fake.messages.pop(posted.id, None)
+        payload = {"id": posted.id, "channel_id": posted.raw["channel_id"], "guild_id": GUILD}
+        await self._dispatch("MESSAGE_DELETE", payload)
 
     def _showing(self, action_id: str) -> dict[str, Any]:
         found = [
@@ -274,8 +342,22 @@ class DiscordDriver:
 
 
 @asynccontextmanager
-async def discord_driver(db_url: str) -> AsyncIterator[DiscordDriver]:
-    fake = FakeDiscord([guild()])
+async def discord_driver(db_url: str, world: World | None = None) -> AsyncIterator[DiscordDriver]:
+    world = world or World()
+    shared = guild()
+    for e in world.experts:
+        if e.who != "staff":
+            who = AUTHORS[e.who]
+            shared.members[who["id"]] = {
+                "user": who,
+                "roles": [STAFF_ROLE],
+                "nick": e.name,
+                "joined_at": "2024-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            }
+    fake = FakeDiscord([shared])
     await fake.start()
     try:
         settings = replace(
@@ -285,11 +367,14 @@ async def discord_driver(db_url: str) -> AsyncIterator[DiscordDriver]:
             discord_gateway_url=fake.gateway_url,
             discord_application_id=APPLICATION_ID,
         )
-        config = contract_config("discord", channel=CHANNEL, triage=TRIAGE, expert=EXPERT["id"])
-        app = App(settings, config)
+        ids = {who: str(a["id"]) for who, a in AUTHORS.items()}
+        config = contract_config(
+            "discord", channel=CHANNEL, triage=TRIAGE, expert=EXPERT["id"], world=world, ids=ids
+        )
+        app = App(settings, config, clock=world.clock)
         await app.start()
         try:
-            yield DiscordDriver(app, fake)
+            yield DiscordDriver(app, fake, world.clock)
         finally:
             await app.stop()
     finally:

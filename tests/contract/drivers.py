@@ -11,20 +11,22 @@ question's thread, privately to one person, and whether anything could ping.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from bot.app import App
+from bot.clock import FakeClock
 from bot.config import PresenceConfig, parse_config
-from bot.events import Event
+from bot.events import Attachment, Event
 from bot.ports import EventSink
 from bot.settings import Settings
 from integrations.local import LocalPlatform
 from integrations.local.platform import LocalMessage
 
-Role = Literal["customer", "staff"]
+# "second" and "third" are further experts, present only in a `World` that names them.
+Role = Literal["customer", "staff", "second", "third"]
 MASS = ("everyone", "here", "channel")
 # A broadcast keyword as the platform would act on it: not preceded by a word
 # character and not broken by the zero-width characters the renderers insert.
@@ -57,12 +59,56 @@ class Said:
         return [label for label, _ in self.buttons]
 
 
+@dataclass(frozen=True)
+class ExpertSpec:
+    """One expert of a `World`, played by the driver's person `who`."""
+
+    who: Role
+    name: str
+    topics: tuple[str, ...] = ("api",)
+    hours: str = "Mon-Sun 00:00-23:59"
+    timezone: str | None = None
+    country: str | None = None
+    capacity: int = 5
+
+
+@dataclass(frozen=True)
+class World:
+    """What a scenario changes in the shared world; the defaults are the base world.
+
+    With a clock, every platform stamps its messages with the clock's time (Slack ts,
+    Discord snowflake), so the archive and the core agree on "now"."""
+
+    clock: FakeClock | None = None
+    experts: tuple[ExpertSpec, ...] = ()  # empty: the base world's one expert
+    customer_timezone: str | None = None
+    owner: Role | None = None  # the customer's account owner
+
+    def roles(self) -> list[Role]:
+        return ["customer", *(e.who for e in self.experts)] if self.experts else []
+
+
 class Driver(Protocol):
     name: str
     app: App
 
-    async def post(self, who: Role, text: str, *, thread: Posted | None = None) -> Posted:
+    async def post(
+        self,
+        who: Role,
+        text: str,
+        *,
+        thread: Posted | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> Posted:
         """A message in the customer channel, or in the thread under `thread`."""
+        ...
+
+    async def edit(self, who: Role, posted: Posted, new_text: str) -> None:
+        """`who` edits their message `posted` to read `new_text`."""
+        ...
+
+    async def delete(self, posted: Posted) -> None:
+        """The message `posted` is deleted on the platform."""
         ...
 
     async def press(self, who: Role, action_id: str) -> None:
@@ -105,8 +151,49 @@ class Driver(Protocol):
         ...
 
 
-def contract_config(platform: str, *, channel: str, triage: str, expert: str) -> PresenceConfig:
-    """The same world on every platform: one gold customer, one API expert, 24/7."""
+def contract_config(
+    platform: str,
+    *,
+    channel: str,
+    triage: str,
+    expert: str,
+    world: World | None = None,
+    ids: Mapping[Role, str] | None = None,
+) -> PresenceConfig:
+    """The same world on every platform: one gold customer, one API expert, 24/7,
+    unless `world` names other experts (`ids` maps each role to its platform id)."""
+    world = world or World()
+    ids = ids or {}
+    experts: list[dict[str, Any]] = [
+        {
+            "user": f"{platform}:{expert}",
+            "name": "Erin",
+            "topics": ["api"],
+            "hours": "Mon-Sun 00:00-23:59",
+        }
+    ]
+    if world.experts:
+        experts = []
+        for e in world.experts:
+            row: dict[str, Any] = {
+                "user": f"{platform}:{ids[e.who]}",
+                "name": e.name,
+                "topics": list(e.topics),
+                "hours": e.hours,
+                "capacity": e.capacity,
+            }
+            row |= {"timezone": e.timezone} if e.timezone else {}
+            row |= {"country": e.country} if e.country else {}
+            experts.append(row)
+    customer: dict[str, Any] = {
+        "name": "Acme Oy",
+        "tier": "gold",
+        "channels": [f"{platform}:{channel}"],
+    }
+    if world.customer_timezone:
+        customer["timezone"] = world.customer_timezone
+    if world.owner:
+        customer["owner"] = f"{platform}:{ids[world.owner]}"
     return parse_config(
         {
             "support": {
@@ -114,17 +201,8 @@ def contract_config(platform: str, *, channel: str, triage: str, expert: str) ->
                 "hours": "Mon-Sun 00:00-23:59",
                 "triage_channel": f"{platform}:{triage}",
             },
-            "customers": [
-                {"name": "Acme Oy", "tier": "gold", "channels": [f"{platform}:{channel}"]}
-            ],
-            "experts": [
-                {
-                    "user": f"{platform}:{expert}",
-                    "name": "Erin",
-                    "topics": ["api"],
-                    "hours": "Mon-Sun 00:00-23:59",
-                }
-            ],
+            "customers": [customer],
+            "experts": experts,
             "topics": [{"name": "api", "keywords": ["api", "key", "token"]}],
             "sla": [{"tier": "*", "calendar": "24/7", "first_response": "30m"}],
             "discord": {"staff_roles": ["Support"]},
@@ -137,7 +215,12 @@ def base_settings(db_url: str) -> Settings:
 
 
 # ---- local ---------------------------------------------------------------------
-LOCAL_USERS: dict[Role, str] = {"customer": "ANNA", "staff": "ERIN"}
+LOCAL_USERS: dict[Role, str] = {
+    "customer": "ANNA",
+    "staff": "ERIN",
+    "second": "SAM",
+    "third": "TESS",
+}
 LOCAL_CHANNEL = "ACME"
 LOCAL_TRIAGE = "TRIAGE"
 
@@ -184,10 +267,25 @@ class LocalDriver:
         self.app = app
         self.platform = platform
 
-    async def post(self, who: Role, text: str, *, thread: Posted | None = None) -> Posted:
+    async def post(
+        self,
+        who: Role,
+        text: str,
+        *,
+        thread: Posted | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> Posted:
         root = thread.raw if thread is not None else None
-        ref = await self.platform.post(LOCAL_CHANNEL, LOCAL_USERS[who], text, thread=root)
+        ref = await self.platform.post(
+            LOCAL_CHANNEL, LOCAL_USERS[who], text, thread=root, attachments=attachments
+        )
         return Posted(ref.message_id, ref)
+
+    async def edit(self, who: Role, posted: Posted, new_text: str) -> None:
+        await self.platform.edit_as(LOCAL_USERS[who], posted.raw, new_text)
+
+    async def delete(self, posted: Posted) -> None:
+        await self.platform.delete_as(posted.raw)
 
     async def press(self, who: Role, action_id: str) -> None:
         await self.platform.press(LOCAL_USERS[who], action_id, channel_id=LOCAL_TRIAGE)
@@ -253,14 +351,22 @@ class LocalDriver:
 
 
 @asynccontextmanager
-async def local_driver(db_url: str) -> AsyncIterator[LocalDriver]:
-    platform = RecordingLocalPlatform()
+async def local_driver(db_url: str, world: World | None = None) -> AsyncIterator[LocalDriver]:
+    world = world or World()
+    platform = RecordingLocalPlatform(clock=world.clock)
     platform.add_user(LOCAL_USERS["customer"], "Anna (Acme)")
     platform.add_user(LOCAL_USERS["staff"], "Erin", staff=True)
+    for e in world.experts:
+        platform.add_user(LOCAL_USERS[e.who], e.name, staff=True)
     config = contract_config(
-        "local", channel=LOCAL_CHANNEL, triage=LOCAL_TRIAGE, expert=LOCAL_USERS["staff"]
+        "local",
+        channel=LOCAL_CHANNEL,
+        triage=LOCAL_TRIAGE,
+        expert=LOCAL_USERS["staff"],
+        world=world,
+        ids=LOCAL_USERS,
     )
-    app = App(base_settings(db_url), config, platforms={"local": platform})
+    app = App(base_settings(db_url), config, platforms={"local": platform}, clock=world.clock)
     await app.start()
     try:
         yield LocalDriver(app, platform)

@@ -3,19 +3,35 @@ in HTTP mode, against the fake Slack over real sockets (signed deliveries)."""
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
 from bot.app import App
+from bot.clock import FakeClock
+from bot.events import Attachment
 from integrations.slack.adapter import SlackAdapter
-from tests.contract.drivers import _BARE_MASS, Posted, Role, Said, base_settings, contract_config
+from tests.contract.drivers import (
+    _BARE_MASS,
+    Posted,
+    Role,
+    Said,
+    World,
+    base_settings,
+    contract_config,
+)
 from tests.fakes.slack_server import CUSTOMER_TEAM, FakeSlack
 from tests.slack.support import CUSTOMER, EXPERT, SHARED, TRIAGE, Wire, slack_settings
 
-USERS: dict[Role, str] = {"customer": CUSTOMER, "staff": EXPERT}
+USERS: dict[Role, str] = {
+    "customer": CUSTOMER,
+    "staff": EXPERT,
+    "second": "U0EXPERT02",
+    "third": "U0EXPERT03",
+}
 _SPECIAL = re.compile(r"<!(channel|here|everyone|subteam\^[A-Z0-9]+)[|>]")
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -53,23 +69,95 @@ def _private(reply: dict[str, Any]) -> bool:
 class SlackDriver:
     name = "slack"
 
-    def __init__(self, app: App, fake: FakeSlack, wire: Wire) -> None:
+    def __init__(self, app: App, fake: FakeSlack, wire: Wire, clock: FakeClock | None = None):
         self.app = app
         self.fake = fake
         self.wire = wire
+        self.clock = clock
         self._last_event: dict[str, Any] | None = None
         self._response_urls: dict[str, str] = {}  # response_url id -> user id
+        self._texts: dict[str, str] = {}  # ts -> the text a posted message has now
+        self._seq = itertools.count(500_000)  # never meets the fake's own counter
+
+    def _ts(self) -> str:
+        """A fresh ts: Slack's clock, or the scenario's when it has one."""
+        if self.clock is None:
+            return self.fake.next_ts()
+        return f"{int(self.clock.now().timestamp())}.{next(self._seq):06d}"
 
     # ---- acting --------------------------------------------------------------
     async def _event(self, envelope: dict[str, Any], *, retry: int | None = None) -> None:
         self._last_event = envelope
         assert await self.wire.event(envelope, retry=retry), self.wire.last_response
 
-    async def post(self, who: Role, text: str, *, thread: Posted | None = None) -> Posted:
+    async def post(
+        self,
+        who: Role,
+        text: str,
+        *,
+        thread: Posted | None = None,
+        attachments: Sequence[Attachment] = (),
+    ) -> Posted:
         root = thread.id if thread is not None else None
-        envelope = self.fake.message_event(SHARED, USERS[who], text, thread_ts=root)
+        envelope = self.fake.message_event(SHARED, USERS[who], text, thread_ts=root, ts=self._ts())
+        if attachments:
+            envelope["event"]["subtype"] = "file_share"
+            envelope["event"]["files"] = [
+                {
+                    "id": f"F{i:08d}",
+                    "name": a.name,
+                    "title": a.name,
+                    "mimetype": a.content_type,
+                    "size": a.size,
+                    "url_private": a.url,
+                    "permalink": a.url,
+                }
+                for i, a in enumerate(attachments, 1)
+            ]
         await self._event(envelope)
-        return Posted(str(envelope["event"]["ts"]), envelope)
+        ts = str(envelope["event"]["ts"])
+        self._texts[ts] = text
+        return Posted(ts, envelope)
+
+    def _previous(self, posted: Posted) -> dict[str, Any]:
+        """The message as Slack last knew it, for `previous_message`."""
+        ev = posted.raw["event"]
+        old = {"type": "message", "user": ev["user"], "text": self._texts[posted.id]}
+        old |= {"ts": posted.id, "team": ev.get("team")}
+        return old | ({"thread_ts": ev["thread_ts"]} if ev.get("thread_ts") else {})
+
+    async def edit(self, who: Role, posted: Posted, new_text: str) -> None:
+        ts = self._ts()
+        old = self._previous(posted)
+        new = old | {"text": new_text, "edited": {"user": USERS[who], "ts": ts}}
+        ev = {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": SHARED,
+            "channel_type": "channel",
+            "message": new,
+            "previous_message": old,
+            "ts": ts,
+            "event_ts": ts,
+        }
+        await self._event(self.fake.event_envelope(ev))
+        self._texts[posted.id] = new_text
+
+    async def delete(self, posted: Posted) -> None:
+        ts = self._ts()
+        ev = {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": SHARED,
+            "channel_type": "channel",
+            "deleted_ts": posted.id,
+            "previous_message": self._previous(posted),
+            "ts": ts,
+            "event_ts": ts,
+        }
+        await self._event(self.fake.event_envelope(ev))
 
     def _showing(self, action_id: str) -> tuple[str, str]:
         """(channel, ts) of the latest message of Presence with that button,
@@ -177,10 +265,14 @@ class SlackDriver:
 
 
 @asynccontextmanager
-async def slack_driver(db_url: str) -> AsyncIterator[SlackDriver]:
+async def slack_driver(db_url: str, world: World | None = None) -> AsyncIterator[SlackDriver]:
+    world = world or World()
     fake = FakeSlack()
     fake.add_user(CUSTOMER, "Casey Customer", team=CUSTOMER_TEAM)
     fake.add_user(EXPERT, "Erin Expert")
+    for e in world.experts:
+        if e.who != "staff":
+            fake.add_user(USERS[e.who], e.name)
     await fake.start()
     try:
         settings = replace(
@@ -188,13 +280,15 @@ async def slack_driver(db_url: str) -> AsyncIterator[SlackDriver]:
             database_url=db_url,
             sweep_interval=base_settings(db_url).sweep_interval,
         )
-        config = contract_config("slack", channel=SHARED, triage=TRIAGE, expert=EXPERT)
-        app = App(settings, config)
+        config = contract_config(
+            "slack", channel=SHARED, triage=TRIAGE, expert=EXPERT, world=world, ids=USERS
+        )
+        app = App(settings, config, clock=world.clock)
         await app.start()
         try:
             adapter = app.platforms["slack"]
             assert isinstance(adapter, SlackAdapter)
-            yield SlackDriver(app, fake, Wire(fake, adapter, "http"))
+            yield SlackDriver(app, fake, Wire(fake, adapter, "http"), world.clock)
         finally:
             await app.stop()
     finally:
