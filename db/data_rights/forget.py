@@ -18,7 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UsageError
 from db.data_rights.identity import find_people, linked_groups, pseudonym, pseudonym_key
-from db.data_rights.passes import chunks, keyset, scrub_copies, scrub_json, scrub_texts
+from db.data_rights.passes import (
+    chunks,
+    keyset,
+    scrub_all_other_columns,
+    scrub_copies,
+    scrub_json,
+    scrub_texts,
+)
 from db.data_rights.scrub import Scrubber, strip_attachments
 from db.models import AuditEntry, Channel, Message, MessageEdit, OutboxMessage, Person, Question
 
@@ -194,6 +201,7 @@ async def _forget_group(
 
     counts = await scrub_texts(session, scrubber, local=local, local_conversations=convs)
     counts.update(await scrub_copies(session, scrubber, event_rewrite))
+    counts["other"] = await scrub_all_other_columns(session, scrubber)
     # The cards about their own questions quote them whole, short texts included.
     own = Scrubber(texts=texts, names=sorted(names), replacement=alias, exact_short=True)
     own.build()
@@ -208,6 +216,9 @@ async def _forget_group(
     for batch in chunks(nearby_qids):
         where = OutboxMessage.question_id.in_(batch)
         counts["outbox"] += await scrub_json(session, OutboxMessage, "message", local, where=where)
+        counts["other"] += await scrub_json(
+            session, Question, "routing", local, where=Question.id.in_(batch)
+        )
     for k, v in counts.items():
         out.scrubbed[k] = out.scrubbed.get(k, 0) + v
     for p in group:

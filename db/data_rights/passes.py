@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import JSON, Column, String, Text, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import Base
 from db.data_rights.scrub import Scrubber
 from db.models import AuditEntry, InboxEvent, Message, MessageEdit, OutboxMessage, Question
 
@@ -127,3 +128,46 @@ async def scrub_copies(
         "audit": await scrub_json(session, AuditEntry, "reason", scrubber)
         + await scrub_json(session, AuditEntry, "detail", scrubber),
     }
+
+
+# Columns that hold identifiers or secrets, never words: left as they are.
+_NOT_WORDS = ("qualified", "key", "url", "token", "_ref", "platform", "workspace_id")
+# Tables the passes above handle with more knowledge, or must not touch.
+HANDLED = {
+    "message": None,
+    "message_edit": None,
+    "person": None,
+    "installation": None,
+    "inbox": None,
+    "outbox": {"message"},
+    "audit": {"reason", "detail"},
+    "question": {"summary"},
+}
+
+
+def _words(col: Column[Any]) -> bool:
+    if col.primary_key or col.foreign_keys or col.name.endswith(_NOT_WORDS):
+        return False
+    if isinstance(col.type, Text | JSON):
+        return True
+    return isinstance(col.type, String) and (col.type.length or 0) >= 100
+
+
+async def scrub_all_other_columns(session: AsyncSession, scrubber: Scrubber) -> int:
+    """Every other table's text and JSON columns (notes, replies, ideas, routing
+    reasons that quote similar questions, whatever features add later)."""
+    n = 0
+    for table in Base.metadata.sorted_tables:
+        if "id" not in table.c or (table.name in HANDLED and HANDLED[table.name] is None):
+            continue
+        done = HANDLED.get(table.name) or set()
+        pk = table.c.id
+        for col in [c for c in table.c if _words(c) and c.name not in done]:
+            stmt = select(pk, col).where(col.is_not(None))
+            change = update(table).where(pk == bindparam("_id")).values({col.name: bindparam("_v")})
+            async for rows in keyset(session, stmt, pk):
+                ups = [{"_id": i, "_v": new} for i, v in rows if (new := scrubber.value(v)) != v]
+                if ups:
+                    await session.execute(change, ups)
+                    n += len(ups)
+    return n
