@@ -130,9 +130,12 @@ class LoopTasks:
         async with self._http.get(url) as resp:
             if resp.status != 200:
                 raise ValueError(f"HTTP {resp.status}")
-            body = await resp.content.read(MAX_SUMMARY_BYTES + 1)
-            if len(body) > MAX_SUMMARY_BYTES:
-                raise ValueError("summary larger than 2 MB")
+            body = bytearray()
+            # read(n) may stop at a chunk boundary: gather chunks, capped.
+            async for chunk in resp.content.iter_chunked(65536):
+                body.extend(chunk)
+                if len(body) > MAX_SUMMARY_BYTES:
+                    raise ValueError("summary larger than 2 MB")
             return json.loads(body)
 
     def _report(self, error: str) -> None:

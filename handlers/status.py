@@ -226,14 +226,19 @@ async def apply_summary(ctx: Context, summary: Summary) -> int:
     """Bring components and incidents in line with a Statuspage summary; returns
     how many changes it made (0 when nothing changed since the last poll)."""
     changes = 0
+    known = (await ctx.session.scalars(select(Component))).all()  # one query, not one each
+    by_external = {c.external_id: c for c in known if c.external_id}
+    by_name = {c.name: c for c in known}
     for pc in summary.components:
-        comp = await ctx.session.scalar(select(Component).where(Component.external_id == pc.id))
+        comp = by_external.get(pc.id)
         if comp is None:
-            comp = await ctx.session.scalar(select(Component).where(Component.name == pc.name))
+            comp = by_name.get(pc.name[:200])
             if comp is None:
                 comp = Component(name=pc.name[:200], updated_at=ctx.now)
                 ctx.session.add(comp)
+                by_name[comp.name] = comp
             comp.external_id, comp.source = pc.id, "statuspage"
+            by_external[pc.id] = comp
             changes += 1
         if comp.status != pc.status or comp.name != pc.name[:200]:
             comp.status, comp.name, comp.updated_at = pc.status, pc.name[:200], ctx.now

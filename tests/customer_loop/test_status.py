@@ -131,5 +131,10 @@ async def test_bad_page_is_logged_once_and_retried(
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 2  # one per distinct error, not one per poll
     page.body = summary([incident(("u1", "investigating", "Looking into it."))])
-    assert await tasks.poll_once() > 0
+    # A large page arrives in many chunks and is read whole.
+    page.body["components"] += [
+        {"id": f"c{i}", "name": f"Region {i:04d} " + "x" * 180, "status": "operational"}
+        for i in range(400)
+    ]
+    assert await tasks.poll_once() > 400
     assert tasks.running  # the loop lives on
