@@ -8,17 +8,24 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.dialect import locks_rows
 from db.models import Conversation, Message, Person, Question
 from db.models.question import OPEN_STATES
 
 
 async def open_question_in(session: AsyncSession, conversation_id: int) -> Question | None:
-    question: Question | None = await session.scalar(
+    """The conversation's open question, locked for this transaction on PostgreSQL:
+    a message handler and a sweeper must not both change one question (the sweeper
+    skips locked rows and takes its step on the next tick)."""
+    stmt = (
         select(Question)
         .where(Question.conversation_id == conversation_id, Question.state.in_(OPEN_STATES))
         .order_by(Question.id.desc())
         .limit(1)
     )
+    if locks_rows(session):
+        stmt = stmt.with_for_update()
+    question: Question | None = await session.scalar(stmt)
     return question
 
 
