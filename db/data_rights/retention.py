@@ -119,6 +119,14 @@ async def purge_batch(session: AsyncSession, limit: Limit, *, size: int = 500) -
         result.copies += await scrub_json(
             session, OutboxMessage, "message", scrubber, where=OutboxMessage.question_id.in_(qids)
         )
+    # Later questions' routing may quote these as "similar" past questions.
+    result.copies += await scrub_json(
+        session,
+        Question,
+        "routing",
+        Scrubber(texts=texts).build(),  # quotes only: a short word there is not theirs
+        where=cast(Question.routing, Text).like('%"similar"%'),
+    )
     if subjects:
         for column in ("reason", "detail"):
             result.copies += await scrub_json(
