@@ -1,7 +1,8 @@
 """The idea board end to end on both adapters: the real App, the real slack-bolt /
-discord.py, the fake servers on 127.0.0.1. On Slack two people of the customer
-vote (a duplicate proposal is turned into a vote); on Discord a customer proposes
-by slash command. In both, shipping posts exactly one notice in the customer's channel."""
+discord.py, the fake servers on 127.0.0.1. On Slack two customers (two organisations,
+two shared channels) vote on one idea, the second one's duplicate proposal turned
+into a vote; on Discord a customer proposes by slash command. On both, shipping
+posts exactly one notice in each voting customer's channel."""
 
 from __future__ import annotations
 
@@ -23,13 +24,17 @@ from tests.fakes.slack_server import CUSTOMER_TEAM, FakeSlack
 from tests.slack.support import SHARED, STAFF, Wire, slack_settings
 from tests.slack.support import TRIAGE as SLACK_TRIAGE
 
-CASEY, DANA = "U0CUST001", "U0CUST002"
+CASEY, DANA = "U0CUST001", "U0BORE001"
+SHARED2 = "C0SHARED02"  # Borealis AB's shared channel, another organisation
 
 
 def _slack_config() -> dict[str, Any]:
     return {
         "support": {"timezone": "UTC", "triage_channel": f"slack:{SLACK_TRIAGE}"},
-        "customers": [{"name": "Acme Oy", "channels": [f"slack:{SHARED}"]}],
+        "customers": [
+            {"name": "Acme Oy", "channels": [f"slack:{SHARED}"]},
+            {"name": "Borealis AB", "channels": [f"slack:{SHARED2}"]},
+        ],
         "ideas": {"show_organisations": True},
     }
 
@@ -38,7 +43,7 @@ def _slack_config() -> dict[str, Any]:
 async def slack(db_url: str, tmp_path: Path) -> AsyncIterator[tuple[FakeSlack, App, Wire]]:
     fake = FakeSlack()
     fake.add_user(CASEY, "Casey", team=CUSTOMER_TEAM)
-    fake.add_user(DANA, "Dana", team=CUSTOMER_TEAM)
+    fake.add_user(DANA, "Dana", team="T0BORE")
     fake.add_user(STAFF, "Sam Staff")
     await fake.start()
     settings = replace(slack_settings(fake, "http"), database_url=db_url)
@@ -67,22 +72,22 @@ async def test_slack_duplicate_becomes_a_vote_and_ship_notice_once(
     assert card["channel"] == SHARED and "idea:vote:1" in json.dumps(card["blocks"])
 
     assert await wire.command(
-        fake.command(DANA, "idea could you export the invoices to CSV?", channel=SHARED)
+        fake.command(DANA, "idea could you export the invoices to CSV?", channel=SHARED2)
     )
     await app.wait_idle()
     offer = fake.calls("response_url")[-1]
     assert "Similar ideas" in json.dumps(offer) and "idea:vote:1" in json.dumps(offer)
-    press = fake.block_action(DANA, "idea:vote:1", channel=SHARED, message_ts="1.000001")
+    press = fake.block_action(DANA, "idea:vote:1", channel=SHARED2, message_ts="1.000001")
     assert await wire.interaction(press)
     await app.wait_idle()
-    assert "2 votes from Acme Oy" in json.dumps(fake.calls("response_url")[-1])
+    assert "2 votes from Acme Oy, Borealis AB" in json.dumps(fake.calls("response_url")[-1])
 
     ship = fake.command(STAFF, "idea-status 1 shipped Released in 4.3", channel=SLACK_TRIAGE)
     assert await wire.command(ship)
     assert await wire.command(ship)  # a redelivered slash command says nothing twice
     await app.wait_idle()
     notices = _said(fake, "chat.postMessage", "is now shipped")
-    assert [n["channel"] for n in notices] == [SHARED]
+    assert sorted(n["channel"] for n in notices) == [SHARED, SHARED2]
     assert "Released in 4.3" in json.dumps(notices[0])
 
 
