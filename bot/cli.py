@@ -6,8 +6,9 @@ import asyncio
 import json
 import signal
 import sys
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer.exceptions import TyperException
@@ -86,39 +87,43 @@ def migrate() -> None:
 def search(
     query: Annotated[str, typer.Argument(help="Words to find.")],
     customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
+    channel: Annotated[str | None, typer.Option(help="Only this channel (slack:C0123).")] = None,
+    author: Annotated[str | None, typer.Option(help="Only messages by this user id.")] = None,
+    expert: Annotated[str | None, typer.Option(help="Only questions this user owns.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only questions on this topic.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only questions in this state.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Before this date (YYYY-MM-DD).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines output.")] = False,
-    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
 ) -> None:
-    """Search the conversation archive."""
+    """Search the conversation archive (the engine's full-text index)."""
     from bot.settings import load_settings
     from db.engine import make_engine, make_sessionmaker
-    from db.search import search_messages
+    from db.search import Filters, search_messages
 
     settings = load_settings()
+    filters = Filters(
+        customer=customer,
+        channel=channel,
+        author=author,
+        expert=expert,
+        topic=topic,
+        status=status,
+        since=_day(since, "--since"),
+        until=_day(until, "--until"),
+    )
 
     async def go() -> None:
         engine = make_engine(settings.database_url)
         try:
             async with make_sessionmaker(engine)() as session:
-                hits = await search_messages(session, query, customer=customer, limit=limit)
+                hits = await search_messages(session, query, filters=filters, limit=limit)
         finally:
             await engine.dispose()
         for h in hits:
             if as_json:
-                typer.echo(
-                    json.dumps(
-                        {
-                            "message_id": h.message_id,
-                            "conversation_id": h.conversation_id,
-                            "customer": h.customer,
-                            "channel": h.channel,
-                            "author": h.author,
-                            "created_at": h.created_at.isoformat(),
-                            "snippet": h.snippet,
-                        },
-                        ensure_ascii=False,
-                    )
-                )
+                typer.echo(json.dumps(_hit_dict(h), ensure_ascii=False))
             else:
                 typer.echo(
                     f"{h.created_at:%Y-%m-%d %H:%M} {h.customer or '-'} {h.author or '-'}: "
@@ -128,6 +133,27 @@ def search(
             typer.echo("no matches")
 
     asyncio.run(go())
+
+
+def _day(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
+    except ValueError:
+        raise ConfigError(f"{option} must be a date like 2026-11-01, got {value!r}") from None
+
+
+def _hit_dict(h: Any) -> dict[str, Any]:
+    return {
+        "message_id": h.message_id,
+        "conversation_id": h.conversation_id,
+        "customer": h.customer,
+        "channel": h.channel,
+        "author": h.author,
+        "created_at": h.created_at.isoformat(),
+        "snippet": h.snippet,
+    }
 
 
 def _register_plugins() -> None:
