@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import aiohttp
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.board.statuspage import parse_summary
@@ -19,12 +20,16 @@ from bot.clock import Clock
 from bot.context import Context
 from bot.services import Services
 from bot.tasks import RoundLoop
+from db.dialect import locks_rows
 from handlers import digests, status
 
 log = logging.getLogger(__name__)
 MAX_SUMMARY_BYTES = 2_000_000
 # How often the loop wakes to see whether a digest is due; polling has its own interval.
 DIGEST_CHECK_SECONDS = 60.0
+# Several workers run this loop against one PostgreSQL: one applies a round at a
+# time (a transaction-scoped advisory lock), the others skip it.
+ADVISORY_KEY = 0x7072_6C70  # "prlp"
 
 
 class LoopTasks:
@@ -114,6 +119,12 @@ class LoopTasks:
 
     async def _in_unit(self, work: Callable[[Context], Any]) -> Any:
         async with self._sessions.begin() as session:
+            if locks_rows(session):
+                got = await session.scalar(
+                    text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY}
+                )
+                if not got:
+                    return 0  # another worker is doing this round
             ctx = Context(session=session, services=self._services, now=self._clock.now())
             result = await work(ctx)
             said = ctx.said

@@ -5,11 +5,15 @@ logged once and retried, never crashing the loop."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import func, select
 
+from db.models import Incident, IncidentUpdate
+from handlers.loop_tasks import LoopTasks
 from tests.conftest import TestBot
 from tests.customer_loop.conftest import LoopBotFactory, answers
 from tests.customer_loop.statuspage_server import StatusServer, incident, summary
@@ -138,3 +142,32 @@ async def test_bad_page_is_logged_once_and_retried(
     ]
     assert await tasks.poll_once() > 400
     assert tasks.running  # the loop lives on
+
+
+async def test_two_workers_polling_at_once_apply_the_page_once(
+    loopbot_factory: LoopBotFactory, page: StatusServer
+) -> None:
+    page.body = summary([incident(("u1", "investigating", "We are looking into API errors."))])
+    bot: TestBot = await loopbot_factory(status={"statuspage_url": page.url, "poll_interval": "1h"})
+    app = bot.app
+    assert app.sessions is not None and app.services is not None
+    await app.loop_tasks.stop()  # only the two "workers" below poll
+    workers = [LoopTasks(app.sessions, app.services, bot.clock) for _ in range(2)]
+    try:
+        for _ in range(3):
+            page.body["incidents"][0]["incident_updates"].append(
+                {
+                    "id": f"u{len(page.body['incidents'][0]['incident_updates']) + 1}",
+                    "status": "identified",
+                    "body": "Still on it.",
+                    "created_at": "2026-11-24T08:00:00Z",
+                }
+            )
+            results = await asyncio.gather(*(w.poll_once() for w in workers))
+            assert min(results) >= 0  # nobody failed
+    finally:
+        for w in workers:
+            await w.stop()
+    async with app.sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(Incident)) == 1
+        assert await s.scalar(select(func.count()).select_from(IncidentUpdate)) == 4
