@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -18,6 +19,7 @@ from bot.grouping import Grouper, GroupMessage
 from db.models import Channel, Conversation, Message, Person
 
 WINDOW = 60
+MAX_IDLE = timedelta(hours=4)
 
 
 @dataclass
@@ -103,7 +105,12 @@ async def conversation_to_join(
             Message.channel_id == channel.id, Message.platform_message_id == decision.parent
         )
     )
-    return await ctx.session.get(Conversation, parent) if parent is not None else None
+    conv = await ctx.session.get(Conversation, parent) if parent is not None else None
+    # The model learned from IRC, where a conversation never idles for hours; in a
+    # quiet shared channel a question the next day is a new one, not a follow-up.
+    if conv is not None and ev.occurred_at - conv.last_message_at > MAX_IDLE:
+        return None
+    return conv
 
 
 def fed(ctx: Context, channel_id: int, message_id: int) -> None:

@@ -69,7 +69,9 @@ async def log_message(ev: MessagePosted, ctx: Context) -> Logged | None:
     )
     ctx.session.add(message)
     await ctx.session.flush()
-    if ctx.services.groupers is not None:
+    if ctx.services.groupers is not None and not ev.message.thread_id:
+        # Decided and remembered just now. Thread replies are left for the next
+        # catch-up, which feeds them with their thread as parent.
         fed(ctx, channel.id, message.id)
     return Logged(channel, person, conv, message)
 

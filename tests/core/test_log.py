@@ -98,3 +98,15 @@ async def test_huge_and_odd_messages_are_kept_not_refused(testbot: TestBot) -> N
     assert len(msgs[0].text) <= 40_000
     assert "\x00" not in msgs[2].text and "nul" in msgs[2].text
     assert testbot.app.processor is not None and testbot.app.processor.failures == 0
+
+
+async def test_a_new_question_the_next_day_is_not_a_follow_up(testbot: TestBot) -> None:
+    p = testbot.platform
+    ref = await p.post("ACME", "ANNA", "Our invoice export fails with a timeout, can you check?")
+    await testbot.settle()
+    await p.post("ACME", "EVE", "Looking into the invoice export now", thread=ref)
+    await testbot.settle()
+    testbot.clock.advance(timedelta(days=1))
+    await p.post("ACME", "ANNA", "How do I add a second admin to our invoice account?")
+    await testbot.settle()
+    assert len(await _one(testbot, select(Question))) == 2
