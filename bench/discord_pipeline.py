@@ -58,9 +58,25 @@ TRIAGE = "1100000000000000002"
 STAFF_ROLE = "1100000000000000010"
 CUSTOMER = user("1200000000000000001", "carol")
 EXPERT = user("1200000000000000002", "ed")
+MAX_CHANNELS = 2000
+
+
+def channel(i: int) -> str:
+    """Event i's channel: one conversation per channel, so grouping never folds one
+    burst question into another and every event ends in exactly one expert DM."""
+    return str(1300000000000000000 + i % MAX_CHANNELS)
+
+
 CONFIG = {
     "support": {"timezone": "UTC", "triage_channel": f"discord:{TRIAGE}"},
-    "customers": [{"name": "Acme Oy", "tier": "gold", "channels": [f"discord:{CHANNEL}"]}],
+    "customers": [
+        {
+            "name": "Acme Oy",
+            "tier": "gold",
+            "channels": [f"discord:{CHANNEL}"]
+            + [f"discord:{channel(i)}" for i in range(MAX_CHANNELS)],
+        }
+    ],
     "experts": [
         {
             "user": f"discord:{EXPERT['id']}",
@@ -79,7 +95,8 @@ MARK = re.compile(r"ref(\d+)x")
 def _guild() -> Guild:
     return Guild(
         id=GUILD,
-        channels=[text_channel(CHANNEL, GUILD, "acme"), text_channel(TRIAGE, GUILD, "triage")],
+        channels=[text_channel(CHANNEL, GUILD, "acme"), text_channel(TRIAGE, GUILD, "triage")]
+        + [text_channel(channel(i), GUILD, f"acme-{i}") for i in range(MAX_CHANNELS)],
         roles=[role(STAFF_ROLE, "Support")],
     )
 
@@ -118,7 +135,7 @@ async def _drive(
 
     start = time.perf_counter()
     for i in range(n):
-        msg = fake.message(CHANNEL, CUSTOMER, _text(i), guild_id=GUILD)
+        msg = fake.message(channel(i), CUSTOMER, _text(i), guild_id=GUILD)
         sent[i] = time.perf_counter()
         await fake.dispatch("MESSAGE_CREATE", msg)
         if rate:  # paced; otherwise one burst

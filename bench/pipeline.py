@@ -36,27 +36,39 @@ from db.engine import make_engine, make_sessionmaker  # noqa: E402
 from db.migrate import upgrade_async  # noqa: E402
 from integrations.local import LocalPlatform  # noqa: E402
 
-CONFIG = {
-    "support": {"timezone": "UTC", "hours": "24/7", "triage_channel": "local:TRIAGE"},
-    "customers": [
-        {"name": f"Customer {i}", "tier": "gold", "channels": [f"local:C{i}"]} for i in range(20)
-    ],
-    "experts": [
-        {
-            "user": f"local:E{i}",
-            "name": f"Expert {i}",
-            "topics": ["billing", "api"][i % 2 :],
-            "hours": "24/7",
-            "capacity": 100000,
-        }
-        for i in range(10)
-    ],
-    "topics": [
-        {"name": "billing", "keywords": ["invoice", "charged", "card", "billing", "beta"]},
-        {"name": "api", "keywords": ["api", "webhooks", "endpoint", "errors", "rate"]},
-    ],
-    "sla": [{"tier": "*", "calendar": "24/7", "first_response": "1h"}],
-}
+CUSTOMERS = 20
+
+
+def config_for(events: int) -> dict[str, object]:
+    """Each event opens its own conversation in its own channel (a burst across many
+    shared channels), so every event must end in exactly one expert DM."""
+    return {
+        "support": {"timezone": "UTC", "hours": "24/7", "triage_channel": "local:TRIAGE"},
+        "customers": [
+            {
+                "name": f"Customer {i}",
+                "tier": "gold",
+                "channels": [f"local:C{j}" for j in range(i, events, CUSTOMERS)],
+            }
+            for i in range(CUSTOMERS)
+        ],
+        "experts": [
+            {
+                "user": f"local:E{i}",
+                "name": f"Expert {i}",
+                "topics": ["billing", "api"][i % 2 :],
+                "hours": "24/7",
+                "capacity": 100000,
+            }
+            for i in range(10)
+        ],
+        "topics": [
+            {"name": "billing", "keywords": ["invoice", "charged", "card", "billing", "beta"]},
+            {"name": "api", "keywords": ["api", "webhooks", "endpoint", "errors", "rate"]},
+        ],
+        "sla": [{"tier": "*", "calendar": "24/7", "first_response": "1h"}],
+    }
+
 
 QUESTIONS = [
     "How do I download last month's invoice as a PDF?",
@@ -70,9 +82,9 @@ QUESTIONS = [
 def _event(i: int) -> MessagePosted:
     return MessagePosted(
         event_key=f"local:bench-{i}",
-        channel=ChannelRef("local", f"C{i % 20}", "home"),
+        channel=ChannelRef("local", f"C{i}", "home"),
         author=Author(UserRef("local", f"U{i % 500}"), f"Customer user {i % 500}", False),
-        message=MessageRef("local", f"C{i % 20}", f"bench-{i}"),
+        message=MessageRef("local", f"C{i}", f"bench-{i}"),
         text=QUESTIONS[i % len(QUESTIONS)] + f" (case {i})",
         occurred_at=datetime.now(UTC),
     )
@@ -113,7 +125,7 @@ async def _drive(receive, n: int, concurrency: int) -> dict[int, float]:  # type
 async def run_presence(db_url: str, n: int, concurrency: int) -> dict[str, object]:
     platform = TimedPlatform()
     settings = replace(Settings(), database_url=db_url, sweep_interval=3600)
-    app = App(settings, parse_config(CONFIG), platforms={"local": platform})
+    app = App(settings, parse_config(config_for(n)), platforms={"local": platform})
     await app.start()
     try:
         t0 = time.perf_counter()

@@ -47,12 +47,27 @@ from tests.fakes.slack_server import (
 )
 
 SHARED = "C0SHARED01"
+MAX_CHANNELS = 5000
+
+
+def shared(i: int) -> str:
+    """Event i's channel: one conversation per channel, so grouping never folds one
+    burst question into another and every event ends in exactly one expert DM."""
+    return f"C{i % MAX_CHANNELS:08d}"
+
+
 CUSTOMER = "U0CUST001"
 EXPERT = "U0EXPERT01"
 EXPERT_DM = "D0EXPERT01"
 CONFIG = {
     "support": {"timezone": "UTC", "hours": "Mon-Sun 00:00-23:59"},
-    "customers": [{"name": "Acme Oy", "tier": "gold", "channels": [f"slack:{SHARED}"]}],
+    "customers": [
+        {
+            "name": "Acme Oy",
+            "tier": "gold",
+            "channels": [f"slack:{shared(i)}" for i in range(MAX_CHANNELS)],
+        }
+    ],
     "experts": [{"user": f"slack:{EXPERT}", "topics": ["api"], "capacity": 100000}],
     "topics": [{"name": "api", "keywords": ["api", "key", "token"]}],
     "sla": [{"tier": "gold", "calendar": "24/7", "first_response": "30m"}],
@@ -83,7 +98,7 @@ async def _drive(
     async def sender() -> None:
         while not queue.empty():
             i = queue.get_nowait()
-            envelope = fake.message_event(SHARED, CUSTOMER, text(i))
+            envelope = fake.message_event(shared(i), CUSTOMER, text(i))
             sent[i] = time.perf_counter()
             status, _ = await fake.deliver_event(url, envelope)
             acked[i] = time.perf_counter()

@@ -63,9 +63,9 @@ class SlackAdapter:
         self.sink = sink
         self.config = config
         self.home_provider: HomeProvider | None = None
-        # Import a channel's history when the app is added to it. Off until the core
-        # archives history without running detection on it (see docs/slack.md).
-        self.backfill_on_join = False
+        # Import a channel's history when the app is added to it. The events are
+        # marked historical, so the core archives them without detecting questions.
+        self.backfill_on_join = True
         self._background: set[asyncio.Task[Any]] = set()
         self._listeners: Listeners | None = None
         self._session: aiohttp.ClientSession | None = None

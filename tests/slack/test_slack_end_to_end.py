@@ -3,17 +3,18 @@ the fake Slack over real sockets, on both transports."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import App
 from bot.config import parse_config
-from db.models import Person, Question
+from db.models import Message, Person, Question
 from integrations.slack import listeners
 from integrations.slack.adapter import SlackAdapter
 from tests.fakes.slack_server import FakeSlack
@@ -183,3 +184,30 @@ async def test_a_question_on_slack_from_ask_to_resolve(
     assert q.state == "resolved"
     assert len(posts_to(fake, "D0EXPERT01")) == 1 and len(posts_to(fake, TRIAGE)) == 1
     assert "Resolved" in json.dumps(updates_of(fake, TRIAGE)[-1]["blocks"])
+
+
+async def test_history_is_archived_on_join_without_raising_questions(
+    fake: FakeSlack, app: App, e2e_wire: Wire
+) -> None:
+    """When Presence is added to a shared channel, the history lands in the archive,
+    and nothing old is raised as a question or answered."""
+    root = fake.add_history(SHARED, CUSTOMER, "How do I rotate our API token?")
+    fake.add_history(SHARED, STAFF, "Settings > API > Rotate", thread_ts=root)
+    fake.messages[SHARED][0]["reply_count"] = 1  # as Slack marks a thread's root
+    fake.add_history(SHARED, CUSTOMER, "Thanks, that worked")
+    joined = fake.event_envelope(
+        {"type": "member_joined_channel", "user": fake.bot_user, "channel": SHARED}
+    )
+    assert await e2e_wire.event(joined)
+    assert app.sessions is not None
+    for _ in range(200):
+        await app.wait_idle()
+        async with app.sessions() as s:
+            n = await s.scalar(select(func.count()).select_from(Message))
+        if n == 3:
+            break
+        await asyncio.sleep(0.05)
+    async with app.sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(Message)) == 3
+        assert await s.scalar(select(func.count()).select_from(Question)) == 0
+    assert posts_to(fake, SHARED) == []
