@@ -5,14 +5,13 @@ the write lock for long; a restart just carries on."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import PresenceConfig
-from bot.tasks import Waker, cancel_and_wait
+from bot.tasks import RoundLoop
 from db.data_rights.retention import PurgeResult, limits, purge_batch, purge_events
 
 log = logging.getLogger(__name__)
@@ -33,8 +32,7 @@ class RetentionSweeper:
         self._clock = clock
         self._interval = interval
         self._batch_size = batch_size
-        self._waker = Waker()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = RoundLoop("retention", self._round, self._idle, log=log)
         self.purged = 0
 
     @property
@@ -45,23 +43,21 @@ class RetentionSweeper:
         )
 
     def wake(self) -> None:
-        self._waker.wake()
+        self._loop.wake()
 
     def start(self) -> None:
         if self.enabled:
-            self._task = asyncio.create_task(self._run(), name="presence-retention")
+            self._loop.start()
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.sweep()
-            except Exception:
-                log.exception("retention: sweep failed; retrying next interval")
-            await self._waker.sleep(self._interval)
+    async def _round(self) -> bool:
+        await self.sweep()
+        return False  # purged what was due: sleep until the next interval
+
+    async def _idle(self) -> float:
+        return self._interval
 
     async def sweep(self) -> PurgeResult:
         """Purge everything past its limit now; returns what was purged."""

@@ -8,7 +8,6 @@ so no step is decided twice; the outbox key makes it said once."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +24,7 @@ from bot.durations import format_duration
 from bot.outgoing import Destination, OutgoingMessage
 from bot.refs import UserRef, parse_qualified
 from bot.services import Services
-from bot.tasks import Waker, cancel_and_wait
+from bot.tasks import RoundLoop
 from db.dialect import locks_rows
 from db.directory import person_by_qualified
 from db.models import (
@@ -92,30 +91,27 @@ class Sweeper:
         self._interval = interval
         self._batch_size = batch_size
         self._on_said = on_said
-        self._waker = Waker()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = RoundLoop("sweeper", self._round, self._idle, log=log)
         self.steps = 0
         self._people: dict[str, Person | None] = {}
         self._snoozes: dict[int, QuestionHold] = {}
         self._quiet_until: datetime | None = None
 
     def wake(self) -> None:
-        self._waker.wake()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="presence-sweeper")
+        self._loop.start()
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.sweep_all()
-            except Exception:
-                log.exception("sweeper: tick failed; retrying next interval")
-            await self._waker.sleep(self._interval)
+    async def _round(self) -> bool:
+        await self.sweep_all()
+        return False  # caught up: sleep until the next interval or a wake
+
+    async def _idle(self) -> float:
+        return self._interval
 
     async def sweep_all(self) -> int:
         """Ticks until nothing due is left (catching up after downtime at once)."""
