@@ -143,8 +143,9 @@ async def ingest(url: str, n: int, rng: random.Random, vocab: list[str]) -> dict
             await s.execute(insert(Conversation), rows_conv)
             await s.execute(insert(Message), rows_msg)
         made += len(rows_msg)
-        print(f"\r  {url.split(':')[0]}: {made:,}/{n:,} messages", end="", flush=True)
-    print()
+        if sys.stdout.isatty() or made == n:
+            end = "" if sys.stdout.isatty() and made < n else "\n"
+            print(f"\r  {url.split(':')[0]}: {made:,}/{n:,} messages", end=end, flush=True)
     elapsed = time.perf_counter() - t0
     size = await index_size(engine)
     await engine.dispose()
