@@ -5,7 +5,7 @@ without filters, next to a floor measured in the same run on the same database
 (a primary-key lookup through the same session: the cost of one round trip).
 Target: p95 < 50 ms at 1,000,000 messages.
 
-    python bench/search.py [--messages 1000000] [--queries 200] [--skip-postgres]
+    python bench/search.py [--messages 1000000] [--queries 200] [--skip-postgres] [--skip-sqlite]
 """
 
 from __future__ import annotations
@@ -213,11 +213,12 @@ async def main() -> None:
     ap.add_argument("--messages", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--skip-postgres", action="store_true")
+    ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     out: dict[str, Any] = {"messages": args.messages, "backends": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        targets = [("sqlite", f"sqlite+aiosqlite:///{tmp}/search.db")]
+        targets = [] if args.skip_sqlite else [("sqlite", f"sqlite+aiosqlite:///{tmp}/search.db")]
         for name, url in targets:
             out["backends"][name] = await _one(url, args)
         if not args.skip_postgres:
