@@ -17,6 +17,7 @@ from bot.context import Context
 from bot.events import MessagePosted
 from bot.grouping import Grouper, GroupMessage
 from db.models import Channel, Conversation, Message, Person
+from handlers.erased_caches import sync_caches
 
 WINDOW = 60
 MAX_IDLE = timedelta(hours=4)
@@ -48,6 +49,10 @@ class LiveGroupers:
                 self._channels.popitem(last=False)
         self._channels.move_to_end(channel_id)
         return entry
+
+    def clear(self) -> None:
+        """Start over from the archive (after an erasure: handlers/erased_caches.py)."""
+        self._channels.clear()
 
 
 async def _catch_up(ctx: Context, channel: Channel, entry: _Channel) -> None:
@@ -86,6 +91,7 @@ async def conversation_to_join(
     ctx: Context, ev: MessagePosted, channel: Channel, author: Person
 ) -> Conversation | None:
     """The conversation an unthreaded message continues, or None if it starts one."""
+    await sync_caches(ctx)  # forgotten or purged text leaves the window first
     entry = ctx.services.groupers.get(channel.id)
     await _catch_up(ctx, channel, entry)
     decision = entry.grouper.decide(

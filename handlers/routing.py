@@ -13,6 +13,7 @@ from bot.routing.model import Assignment, ExpertProfile, RoutingRequest
 from bot.routing.rank import choose
 from db.models import Customer, Expert, Person
 from db.questions import open_load
+from handlers.erased_caches import sync_caches
 
 
 async def expert_profiles(ctx: Context) -> list[ExpertProfile]:
@@ -57,6 +58,7 @@ async def route(
         customer_owner=customer.owner if customer else None,
         asker=asker,
     )
+    await sync_caches(ctx)  # the history forgets erased text before it is asked
     experts = await expert_profiles(ctx)
     load = await open_load(ctx.session)
     return choose(req, experts, load, ctx.services.history, ctx.services.topics)

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UsageError
+from db.data_rights.epoch import bump_epoch
 from db.data_rights.identity import find_people, linked_groups, pseudonym, pseudonym_key
 from db.data_rights.passes import (
     chunks,
@@ -75,6 +76,9 @@ async def forget_person(
     summary = ForgetSummary(identities=[], pseudonyms=[])
     for group in await linked_groups(session, named):
         await _forget_group(session, group, pseudonym(key, group[0].id), now, summary)
+    # Workers' caches of message text (routing history, groupers) drop the erased
+    # words when they see the new epoch, committed together with the erasure.
+    await bump_epoch(session, now)
     session.add(
         AuditEntry(
             at=now,

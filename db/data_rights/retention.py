@@ -14,6 +14,7 @@ from sqlalchemy import Text, cast, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PresenceConfig
+from db.data_rights.epoch import bump_epoch
 from db.data_rights.passes import keyset, scrub_json
 from db.data_rights.scrub import Scrubber, strip_attachments
 from db.models import (
@@ -89,6 +90,8 @@ async def purge_batch(session: AsyncSession, limit: Limit, *, size: int = 500) -
     edits = (await session.execute(old_edits)).all()
     if not rows and not edits:
         return result
+    # Workers rebuild their caches of message text when they see it (epoch.py).
+    await bump_epoch(session, limit.cutoff + timedelta(days=limit.days))
     texts = {t for _, t, _ in rows} | {t for _, t in edits}
     mids = [m for m, _, _ in rows]
     if rows:

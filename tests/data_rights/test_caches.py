@@ -1,0 +1,82 @@
+"""A forget run from the CLI reaches a running worker's memory: the routing history
+behind "similar, answered before" in the expert's DM forgets the erased question
+without a restart (the data-rights epoch, handlers/erased_caches.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+import typer
+
+from bot.data_rights.cli import register
+from bot.outgoing import OutgoingMessage
+from bot.refs import MessageRef
+from tests.conftest import TestBot
+
+SECRET = "Zanzibar"
+SIMILAR = "Similar, answered before"
+
+
+def _cli(args: list[str]) -> None:
+    """`presence <args>` as an admin types it (its own engine and event loop)."""
+    app, eval_app = typer.Typer(), typer.Typer()
+    register(app, eval_app)
+    app(args=args, standalone_mode=False)
+
+
+async def _ask(
+    bot: TestBot, user: str, channel: str, text: str
+) -> tuple[MessageRef, OutgoingMessage]:
+    """Post a question; its message and the DM its expert gets."""
+    before = len(bot.platform.sent)
+    ref = await bot.platform.post(channel, user, text)
+    await bot.settle()
+    dms = [
+        m.msg
+        for m in bot.platform.sent[before:]
+        if m.to is not None and m.to.kind == "dm" and m.msg is not None
+    ]
+    assert len(dms) == 1, [m.text for m in bot.platform.sent[before:]]
+    return ref, dms[0]
+
+
+def _shown(msg: OutgoingMessage) -> str:
+    parts = [msg.title or "", msg.text or "", msg.quote or "", msg.context or ""]
+    parts += [f"{f.label}: {f.value}" for f in msg.fields]
+    return "\n".join(parts)
+
+
+async def test_cli_forget_reaches_the_running_routing_history(
+    drbot: TestBot, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p, clock = drbot.platform, drbot.clock
+    q1, first = await _ask(
+        drbot, "ANNA", "ACME", f"How do I download the {SECRET} invoice as a PDF file?"
+    )
+    assert SECRET in _shown(first)
+    clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "EVE", "Open Billing and press Export, then pick PDF.", thread=q1)
+    await p.command("EVE", "resolve 1")
+    await drbot.settle()
+
+    # The history learned it: a similar question is offered her words and Eve's answer.
+    clock.advance(timedelta(hours=5))
+    _, control = await _ask(
+        drbot, "SVEN", "BOREALIS", "How can I download our invoice as a PDF file?"
+    )
+    similar = [f for f in control.fields if f.label.startswith(SIMILAR)]
+    assert similar and SECRET in similar[0].label and "press Export" in similar[0].value
+
+    # The admin forgets her from the command line while Presence runs.
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    await asyncio.to_thread(_cli, ["forget", "--user", "local:ANNA", "--yes", "--by", "dpo"])
+
+    clock.advance(timedelta(hours=5))
+    _, after = await _ask(drbot, "SVEN", "BOREALIS", "How do I download an invoice as a PDF file?")
+    shown = _shown(after)
+    assert SECRET not in shown and "Anna" not in shown
+    # Her question is no longer "similar, answered before": its words are gone from
+    # the worker's memory too, not only from the database.
+    assert not [f for f in after.fields if f.label.startswith(SIMILAR)], shown
