@@ -96,6 +96,7 @@ class App:
         self.retention: Any = None
         self.loop_tasks: Any = None  # handlers/loop_tasks.py: status polling, digests
         self.services: Services | None = None
+        self.overrides: Any = None  # handlers.commands.overrides.LiveOverrides
         self.metrics: Any = None
 
     @property
@@ -104,7 +105,7 @@ class App:
         return self.ingest
 
     async def start(self) -> None:
-        from handlers.commands.overrides import apply_overrides
+        from handlers.commands.overrides import LiveOverrides, apply_overrides, overrides_version
         from handlers.grouping import LiveGroupers
         from handlers.registry import default_dispatcher
         from handlers.sweeper import Sweeper
@@ -114,10 +115,12 @@ class App:
             await upgrade_async(s.database_url)
         self.engine = make_engine(s.database_url)
         self.sessions = make_sessionmaker(self.engine)
+        baseline = self.config
         async with self.sessions.begin() as session:
             await apply_config(session, self.config, self.clock.now())
             # Chat changes (/presence watch, customer set, sla set...) over the file.
             self.config = await apply_overrides(session, self.config, self.clock.now())
+            version = await overrides_version(session)
         detector: QuestionDetector
         if self._detector is not None:
             detector = self._detector
@@ -134,6 +137,8 @@ class App:
             groupers=await asyncio.to_thread(LiveGroupers.warmed),
         )
         await self._load_history()
+        # Chat changes made later, by this worker or another, apply from the next batch.
+        self.overrides = LiveOverrides(baseline, self.services, version)
         self.outbox = OutboxSender(
             self.sessions,
             self.platforms,
@@ -151,6 +156,7 @@ class App:
             # sooner. PostgreSQL locks rows, so larger batches cost nothing there.
             batch_size=4 if is_sqlite(self.engine) else 16,
             on_said=self.outbox.wake,
+            before_batch=self.overrides.refresh,
         )
         self.sweeper = Sweeper(
             self.sessions,

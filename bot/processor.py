@@ -9,7 +9,7 @@ start handles them, once."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -41,6 +41,7 @@ class Processor:
         batch_size: int = 16,
         poll_interval: float = 1.0,
         on_said: Callable[[], None] = lambda: None,
+        before_batch: Callable[[AsyncSession], Awaitable[None]] | None = None,
     ):
         self._sessions = sessions
         self._dispatcher = dispatcher
@@ -49,6 +50,9 @@ class Processor:
         self._batch_size = batch_size
         self._poll = poll_interval
         self._on_said = on_said
+        # Runs first in each batch's transaction: the app reloads chat config changes
+        # there (one indexed read when nothing changed).
+        self._before_batch = before_batch
         self._loop = RoundLoop("processor", self.process_batch, self._idle, log=log)
         self.handled = 0
         self.failures = 0
@@ -68,6 +72,8 @@ class Processor:
     async def process_batch(self) -> bool:
         said = 0
         async with self._sessions.begin() as session:
+            if self._before_batch is not None:
+                await self._before_batch(session)
             rows = await claim_pending(session, self._batch_size)
             for row in rows:
                 said += await self._handle(session, row)

@@ -37,7 +37,10 @@ class QuestionDetector(Protocol):
     ) -> DetectionResult: ...
 
 
-@dataclass(frozen=True)
+# Not frozen: `config` is swapped in place when a chat change to the SLA targets is
+# seen (handlers/commands/overrides.py, LiveOverrides), so every loop holding this
+# object sees the new policies at once.
+@dataclass
 class Services:
     config: PresenceConfig
     clock: Clock

@@ -1,6 +1,7 @@
 """Admin from chat: watch, unwatch, customer set, expert add|remove|topics|hours|
 away, sla set. Every change is audited and stored as an override (overrides.py)
-so it survives restarts and shows up as a chat change in `config show`."""
+so it survives restarts and shows up as a chat change in `config show`; it is in
+force at once, in every worker, without a restart."""
 
 from __future__ import annotations
 
@@ -161,7 +162,8 @@ async def sla_set(call: Call) -> str:
     target = call.args["target"]
     length: timedelta = call.args["duration"]
     await _keep(call, f"sla:{tier}", target, int(length.total_seconds()))
+    # Every worker reloads SLA targets when the version moves (overrides.LiveOverrides).
     return (
         f"SLA {tier}: {target.replace('_', ' ')} is now {format_duration(length)} "
-        "for questions opened after Presence next starts (`config show` marks it)."
+        "for questions opened from now on (`config show` marks it)."
     )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.durations import format_duration
 from db.models import Channel, Customer, Expert, Person
 from handlers.commands.caller import Call, handles
-from handlers.commands.overrides import all_overrides
+from handlers.commands.overrides import all_overrides, sla_changes, with_sla
 
 _SECRET = re.compile(
     r"(xox[a-z]-[\w-]+|xapp-[\w-]+|[A-Za-z0-9_-]{24,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{20,}"
@@ -26,8 +26,11 @@ def mask(text: str) -> str:
 @handles("config show")
 async def config_show(call: Call) -> str:
     session = call.ctx.session
-    config = call.ctx.services.config
-    chat = {(o.scope, o.key): o for o in await all_overrides(session)}
+    rows = await all_overrides(session)
+    # The stored SLA changes again over the live config: a change made earlier in
+    # this same batch shows before the worker's next reload (idempotent otherwise).
+    config = with_sla(call.ctx.services.config, sla_changes(rows))
+    chat = {(o.scope, o.key): o for o in rows}
 
     def mark(scope: str, key: str) -> str:
         o = chat.get((scope, key))
@@ -82,8 +85,8 @@ async def config_show(call: Call) -> str:
     ]
     if pending:
         lines.append(
-            "SLA chat changes (in force for questions opened since the last start "
-            "after the change): " + "; ".join(pending)
+            "SLA chat changes (in force for questions opened since the change): "
+            + "; ".join(pending)
         )
     csat = config.csat
     lines.append(

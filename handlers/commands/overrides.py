@@ -10,6 +10,13 @@ keeps it and `config show` can tell which value came from where. Scopes:
 | `channel:<qualified>` | watched, customer                      | the channel row     |
 | `expert:<qualified>`  | active, topics, hours, away            | the expert row      |
 | `sla:<tier>`          | first_response, next_response, resolution (seconds) | the SLA policies |
+
+Chat changes apply live. Customer, channel and expert changes are written to their
+rows in the same transaction, so every worker reads them at once. SLA targets live
+in the config each worker holds in memory: every change bumps a version row
+(`presence:overrides`/`version`, hidden from `config show`), and `LiveOverrides`,
+called by the processor at the start of each batch, reloads them when the version
+moved, in this worker and in every other one.
 """
 
 from __future__ import annotations
@@ -23,10 +30,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PresenceConfig, SlaConfig
 from bot.refs import parse_qualified
+from bot.services import Services
 from db.directory import channel_by_qualified, person_by_qualified
 from db.models import Channel, ChatOverride, Customer, Expert, Person
 
 SLA_TARGETS = ("first_response", "next_response", "resolution")
+# The version row: a counter every change bumps, so workers notice changes with one
+# indexed read (the unique (scope, key) index) instead of reading every override.
+VERSION_SCOPE, VERSION_KEY = "presence:overrides", "version"
 
 
 async def store(
@@ -42,14 +53,84 @@ async def store(
         row.value = {"v": value}
         row.set_by = by
         row.set_at = now
+    await _bump(session, by=by, now=now)
     await session.flush()
 
 
+async def _bump(session: AsyncSession, *, by: str, now: datetime) -> None:
+    # FOR UPDATE (PostgreSQL; SQLite has one writer anyway): two workers' changes
+    # at once give two increments, never one lost.
+    row: ChatOverride | None = await session.scalar(
+        select(ChatOverride)
+        .where(ChatOverride.scope == VERSION_SCOPE, ChatOverride.key == VERSION_KEY)
+        .with_for_update()
+    )
+    if row is None:
+        session.add(
+            ChatOverride(
+                scope=VERSION_SCOPE, key=VERSION_KEY, value={"v": 1}, set_by=by, set_at=now
+            )
+        )
+    else:
+        row.value = {"v": _as_int(row.value.get("v")) + 1}
+        row.set_by, row.set_at = by, now
+
+
+def _as_int(value: Any) -> int:
+    return value if isinstance(value, int) else 0
+
+
+async def overrides_version(session: AsyncSession) -> int:
+    """How many chat changes were ever stored (0: none)."""
+    value: dict[str, Any] | None = await session.scalar(
+        select(ChatOverride.value).where(
+            ChatOverride.scope == VERSION_SCOPE, ChatOverride.key == VERSION_KEY
+        )
+    )
+    return _as_int((value or {}).get("v"))
+
+
 async def all_overrides(session: AsyncSession) -> list[ChatOverride]:
+    """Every chat change (not the version row)."""
     rows = await session.scalars(
-        select(ChatOverride).order_by(ChatOverride.scope, ChatOverride.key)
+        select(ChatOverride)
+        .where(ChatOverride.scope != VERSION_SCOPE)
+        .order_by(ChatOverride.scope, ChatOverride.key)
     )
     return list(rows.all())
+
+
+def sla_changes(rows: list[ChatOverride]) -> dict[str, dict[str, int]]:
+    sla: dict[str, dict[str, int]] = {}
+    for row in rows:
+        kind, _, tier = row.scope.partition(":")
+        value = row.value.get("v")
+        if kind == "sla" and isinstance(value, int):
+            sla.setdefault(tier, {})[row.key] = value
+    return sla
+
+
+class LiveOverrides:
+    """Keeps a running worker's SLA policies equal to the file's plus the stored
+    chat changes, whichever worker made them. `refresh` costs one indexed read
+    when nothing changed; the processor calls it at the start of each batch, so a
+    change is in force for the next event handled (the sweeper shares the same
+    `Services`, and reads SLA targets from the questions anyway)."""
+
+    def __init__(self, baseline: PresenceConfig, services: Services, version: int) -> None:
+        self._baseline = baseline  # the file, before any chat change
+        self._services = services
+        self.version = version
+        self.reloads = 0
+
+    async def refresh(self, session: AsyncSession) -> None:
+        version = await overrides_version(session)
+        if version == self.version:
+            return
+        changes = sla_changes(await all_overrides(session))
+        self._services.config = with_sla(self._baseline, changes)
+        self.version = version
+        self.reloads += 1
 
 
 async def apply_overrides(
@@ -57,8 +138,8 @@ async def apply_overrides(
 ) -> PresenceConfig:
     """Re-apply every stored chat change over the baseline; returns the config with
     chat SLA changes in it (the rest lives in rows)."""
-    sla: dict[str, dict[str, int]] = {}
-    for row in await all_overrides(session):
+    rows = await all_overrides(session)
+    for row in rows:
         kind, _, name = row.scope.partition(":")
         value = row.value.get("v")
         if kind == "customer":
@@ -67,10 +148,8 @@ async def apply_overrides(
             await _channel(session, name, row.key, value, now)
         elif kind == "expert":
             await _expert(session, name, row.key, value, now)
-        elif kind == "sla" and isinstance(value, int):
-            sla.setdefault(name, {})[row.key] = value
     await session.flush()
-    return with_sla(config, sla)
+    return with_sla(config, sla_changes(rows))
 
 
 def with_sla(config: PresenceConfig, changes: dict[str, dict[str, int]]) -> PresenceConfig:

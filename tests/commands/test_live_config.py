@@ -1,0 +1,137 @@
+"""Chat changes to configuration apply at once, without a restart, in the worker
+that took the command and in another worker on the same database (SQLite and
+PostgreSQL): the next question gets the new SLA target, the new tier, the new
+expert set-up, the newly watched channel."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from db.models import Person, Question
+from tests.commands.conftest import ask, cmd, question, questions, start_bot
+from tests.conftest import TestBot
+
+
+# Past the grouping's idle limit (a new conversation, not a follow-up), still inside
+# Tuesday's business hours in Helsinki (T0 is 10:00 there).
+NEXT_DAY_PART = timedelta(hours=4, minutes=1)
+
+
+@pytest.fixture
+async def two(db_url: str) -> AsyncIterator[tuple[TestBot, TestBot]]:
+    """Two workers on one database, each with its own platform connection."""
+    first = await start_bot(db_url)
+    second = await start_bot(db_url)
+    # The local platform numbers its events from 1: the second worker's must not
+    # look like redeliveries of the first's.
+    second.platform._ids = itertools.count(1_000_000)
+    try:
+        yield first, second
+    finally:
+        await second.app.stop()
+        await first.app.stop()
+
+
+def _first_response_after(q: Question) -> timedelta:
+    assert q.first_response_due is not None
+    return q.first_response_due - q.created_at
+
+
+async def test_sla_set_applies_to_the_next_question_without_a_restart(db_url: str) -> None:
+    bot = await start_bot(db_url)
+    try:
+        before = await question(bot, await ask(bot))
+        assert _first_response_after(before) == timedelta(minutes=30)  # the file's gold target
+        answer = await cmd(bot, "ADMIN", "sla set gold first_response 2h")
+        assert "from now on" in answer
+        bot.clock.advance(NEXT_DAY_PART)
+        after = await question(bot, await ask(bot, "How do I rotate the API token for prod?"))
+        assert after.id != before.id
+        assert _first_response_after(after) == timedelta(hours=2)
+        assert after.sla["first_response_s"] == 7200  # the policy stored on the question
+        # The earlier question keeps the target it was opened with.
+        assert _first_response_after(await question(bot, before.id)) == timedelta(minutes=30)
+        shown = await cmd(bot, "LEAD", "config show")
+        assert "sla gold (business): first 2h _(chat: local:ADMIN" in shown
+    finally:
+        await bot.app.stop()
+
+
+async def cmd_on(bots: tuple[TestBot, TestBot], user: str, text: str) -> str:
+    """`/presence <text>` through the first worker's platform; either worker may
+    handle it (they share the inbox and the outbox): the one answer, wherever sent."""
+    first, second = bots
+    before = [len(b.platform.sent) for b in bots]
+    await first.platform.command(user, text)
+    for b in bots:
+        await b.settle()
+    answers = [
+        m.text
+        for b, n in zip(bots, before, strict=True)
+        for m in b.platform.sent[n:]
+        if m.to is not None and m.to.kind == "ephemeral" and m.to.user_id == user
+    ]
+    assert len(answers) == 1, answers
+    return answers[0]
+
+
+async def only_second_handles(bots: tuple[TestBot, TestBot]) -> None:
+    """From here on the first worker handles no event: what follows shows what the
+    second worker, which never ran the commands, knows."""
+    processor = bots[0].app.processor
+    assert processor is not None
+    await processor.stop()
+
+
+async def test_another_worker_applies_sla_and_tier_changes_at_its_next_batch(
+    two: tuple[TestBot, TestBot],
+) -> None:
+    first, second = two
+    assert "from now on" in await cmd_on(two, "ADMIN", "sla set standard first_response 1h")
+    assert "tier is now standard" in await cmd_on(
+        two, "LEAD", "customer set tier Acme Oy standard"
+    )
+    await only_second_handles(two)
+    await second.platform.post("ACME", "ANNA", "How do I download last month's invoice as a PDF?")
+    await second.settle()
+    [q] = await questions(second)
+    assert q.sla["tier"] == "standard" and q.sla["first_response_s"] == 3600
+    assert _first_response_after(q) == timedelta(hours=1)
+    assert second.app.overrides.reloads >= 1
+
+
+async def _assignee(bot: TestBot, q: Question) -> str | None:
+    assert bot.app.sessions is not None and q.assignee_id is not None
+    async with bot.app.sessions() as s:
+        person = await s.get(Person, q.assignee_id)
+        return None if person is None else person.qualified
+
+
+async def test_another_worker_routes_by_the_expert_changes_at_once(
+    two: tuple[TestBot, TestBot],
+) -> None:
+    first, second = two
+    # Eve (billing) is away and Bob takes billing: the next invoice question goes to Bob.
+    assert "Eve is away" in await cmd_on(two, "LEAD", "expert away on <@EVE>")
+    assert "billing" in await cmd_on(two, "LEAD", "expert topics <@BOB> billing invoices api")
+    await only_second_handles(two)
+    await second.platform.post("ACME", "ANNA", "How do I download last month's invoice as a PDF?")
+    await second.settle()
+    [q] = await questions(second)
+    assert await _assignee(second, q) == "local:BOB"
+
+
+async def test_another_worker_opens_questions_in_a_channel_watched_from_chat(
+    two: tuple[TestBot, TestBot],
+) -> None:
+    first, second = two
+    await cmd_on(two, "ADMIN", "watch <#INITECH|initech-support> customer=Initech")
+    await only_second_handles(two)
+    await second.platform.post("INITECH", "ANNA", "How do I download last month's invoice?")
+    await second.settle()
+    [q] = await questions(second)
+    assert q.customer_id is not None
