@@ -74,6 +74,9 @@ def parse(text: str) -> Parsed:
     if not tokens:
         return Parsed(BY_NAME["help"])
     first = tokens[0].text.lower()
+    if len(tokens) > 1 and (pair := f"{first} {tokens[1].text.lower()}") in EXPANSIONS:
+        # A two-word alias (`status incident …`) before the verb it starts with.
+        return parse(EXPANSIONS[pair] + text[tokens[1].end :])
     if first in EXPANSIONS:
         expanded = EXPANSIONS[first] + text[tokens[0].end :]
         return parse(expanded)

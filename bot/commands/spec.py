@@ -76,6 +76,10 @@ VERBS: tuple[Verb, ...] = (
         "/presence status 12",
         (Arg("question", Kind.QUESTION, "question number", required=False),),
         aliases=("show",),
+        details="Without a number: the service's state (open incidents, components). "
+        "Staff declare it: `status incident open <title>`, `status incident update <n> "
+        "<text>`, `status incident resolve <n> [text]`, `status component <name> "
+        "<operational|degraded|partial|major|maintenance>` (`help status incident`).",
     ),
     Verb(
         "rate",

@@ -3,7 +3,8 @@ joined into `spec.VERBS`, the single source of verbs.
 
 They share one head, `loop`, so Discord's command tree (25 entries at most at its
 top level) grows by one entry only; people type the short forms (`idea …`,
-`ideas top`, `incident open …`, `broadcast …`), which `LOOP_ALIASES` expands."""
+`ideas top`, `status incident open …`, `broadcast …`), which `LOOP_ALIASES` expands.
+An alias of two words (`status incident`) is read before `status <question>`."""
 
 from __future__ import annotations
 
@@ -65,26 +66,28 @@ LOOP_VERBS: tuple[Verb, ...] = (
         "loop incident",
         S,
         "open, update or resolve a service incident; linked threads hear each update",
-        "/presence incident update 2 We found the cause and are deploying a fix.",
+        "/presence status incident update 2 We found the cause and are deploying a fix.",
         (
             Arg("action", Kind.CHOICE, "what to do", choices=INCIDENT_ACTIONS),
             Arg("text", Kind.TEXT, "open: the title; update/resolve: number, then text"),
         ),
-        aliases=("incident",),
-        details="`incident open API errors`, `incident update 2 rolling back`, "
-        "`incident resolve 2 all good`. While an incident is open, new questions that "
-        "match it are linked to it and their askers told at once.",
+        aliases=("status incident", "incident"),
+        details="`status incident open API errors`, `status incident update 2 rolling back`, "
+        "`status incident resolve 2 all good` (or without `status`). While an incident is "
+        "open, new questions that match it are linked to it and their askers told at once. "
+        "On Discord: `/presence loop incident`.",
     ),
     Verb(
         "loop component",
         S,
         "declare a service component's state (created if new)",
-        "/presence component API degraded",
+        "/presence status component API degraded",
         (
             Arg("name", Kind.WORD, "component name (quote it if it has spaces)"),
             Arg("state", Kind.CHOICE, "its state", choices=COMPONENT_STATES),
         ),
-        aliases=("component",),
+        aliases=("status component", "component"),
+        details="On Discord: `/presence loop component`.",
     ),
     Verb(
         "loop broadcast",

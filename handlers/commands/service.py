@@ -1,4 +1,5 @@
-"""Service status verbs: `incident open|update|resolve`, `component <name> <state>`, and
+"""Service status verbs: `status incident open|update|resolve`, `status component <name>
+<state>` (also without `status`), and
 `status` without a question number, which now shows the service's state too."""
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ async def _numbered(call: Call, text: str) -> tuple[Incident, str]:
     number, _, rest = text.strip().partition(" ")
     number = number.lstrip("#")
     if not number.isdigit() or len(number) > 9:
-        raise UsageError("Which incident? e.g. `/presence incident update 2 rolling back`.")
+        raise UsageError("Which incident? e.g. `/presence status incident update 2 rolling back`.")
     inc = await call.ctx.session.get(Incident, int(number))
     if inc is None:
         raise NotFound(f"I can't find incident #{number}.")
@@ -46,14 +47,16 @@ async def incident(call: Call) -> str:
         inc = await status.open_incident(call.ctx, text, call.actor)
         return (
             f"Incident #{inc.id} is open: {inc.title}. New questions that match it are "
-            f"linked to it; `/presence incident update {inc.id} …` reaches their threads."
+            f"linked to it; `/presence status incident update {inc.id} …` reaches their threads."
         )
     inc, body = await _numbered(call, text)
     if inc.status == status.RESOLVED:
         return f"Incident #{inc.id} is already resolved; open a new one if needed."
     if action == "update":
         if not body:
-            raise UsageError(f"What is the update? e.g. `/presence incident update {inc.id} …`")
+            raise UsageError(
+                f"What is the update? e.g. `/presence status incident update {inc.id} …`"
+            )
         await status.record_update(call.ctx, inc, "update", body, call.actor)
         n = len(await status.linked_questions(call.ctx, inc.id))
         return f"Update posted to incident #{inc.id} and {n} linked thread(s)."
