@@ -61,6 +61,8 @@ class Settings:
     outbox_workers: int = 4
     outbox_lease: float = 60.0
     ingest_queue_size: int = 1000
+    # Where `/presence export` writes; chat never chooses the path (docs/data.md).
+    export_dir: Path = Path("exports")
 
     @property
     def slack_enabled(self) -> bool:
@@ -177,4 +179,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, dotenv: bool = True) 
         outbox_workers=_int(env, "PRESENCE_OUTBOX_WORKERS", 4) or 4,
         outbox_lease=_float(env, "PRESENCE_OUTBOX_LEASE", 60.0),
         ingest_queue_size=_int(env, "PRESENCE_INGEST_QUEUE", 1000) or 1000,
+        export_dir=Path(env.get("PRESENCE_EXPORT_DIR", "").strip() or "exports"),
     )

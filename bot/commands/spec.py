@@ -310,6 +310,19 @@ VERBS: tuple[Verb, ...] = (
         "the effective configuration: file baseline and chat overrides, secrets masked",
         "/presence config show",
     ),
+    Verb(
+        "config export",
+        A,
+        "write a customer's archive to the export directory; the counts follow when done",
+        "/presence export Acme Oy since=2026-01-01",
+        (
+            Arg("customer", Kind.TEXT, "customer name", autocomplete=True),
+            Arg("since", Kind.WORD, "only from this date on: YYYY-MM-DD", required=False),
+        ),
+        aliases=("export",),
+        details="Runs in the background into PRESENCE_EXPORT_DIR (a folder per export); "
+        "the format is `presence export`'s (docs/data.md).",
+    ),
 )
 
 # The customer loop's verbs live in their own module (it needs Verb, defined above).
@@ -319,7 +332,12 @@ VERBS = (*VERBS, *LOOP_VERBS)
 
 BY_NAME: dict[str, Verb] = {v.name: v for v in VERBS}
 # What an alias is short for: `mine` reads as `queue mine`, `show 12` as `status 12`.
-EXPANSIONS: dict[str, str] = {"show": "status", "mine": "queue mine", "pass": "assign"}
+EXPANSIONS: dict[str, str] = {
+    "show": "status",
+    "mine": "queue mine",
+    "pass": "assign",
+    "export": "config export",
+}
 EXPANSIONS.update(LOOP_ALIASES)  # `idea …` reads as `loop idea …`
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(v.name.split()[0] for v in VERBS if " " in v.name))
 

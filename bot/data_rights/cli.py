@@ -64,7 +64,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from bot.config import load_config
         from bot.settings import load_settings
         from db.data_rights.export import export_customer
-        from db.engine import make_engine, make_sessionmaker
+        from db.data_rights.reader import read_engine
+        from db.engine import make_sessionmaker
 
         settings = load_settings()
         config = load_config(settings.config_path)
@@ -73,7 +74,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             raise UsageError(f"{out} exists and is not a directory")
 
         async def go() -> str:
-            engine = make_engine(settings.database_url)
+            engine = read_engine(settings.database_url)  # writers carry on meanwhile
             columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             try:
                 with Progress(

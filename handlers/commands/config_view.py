@@ -7,6 +7,7 @@ import re
 
 from sqlalchemy import select
 
+from bot.data_rights import retention_lines
 from bot.durations import format_duration
 from db.models import Channel, Customer, Expert, Person
 from handlers.commands.caller import Call, handles
@@ -93,4 +94,5 @@ async def config_show(call: Call) -> str:
         f"csat: {'on' if csat.enabled else 'off'} · sample {csat.sample:g} · cooldown "
         f"{format_duration(csat.cooldown)}"
     )
+    lines += retention_lines(config)  # how long message text is kept (docs/data.md)
     return mask("\n".join(lines))

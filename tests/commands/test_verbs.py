@@ -379,6 +379,14 @@ async def test_config_show(bot: TestBot) -> None:
     await cmd(bot, "LEAD", "customer set tier Acme Oy gold")
 
 
+async def test_config_export(bot: TestBot) -> None:
+    # The export itself (in the background, its folder and counts, the audit):
+    # tests/data_rights/test_chat_export.py.
+    assert "needs the admin level" in await cmd(bot, "LEAD", "export Acme Oy")
+    answer = await cmd(bot, "ADMIN", "config export customer=Nobody AB since=2026-01-01")
+    assert answer == "I don't know a customer called 'Nobody AB'."
+
+
 async def test_person_count_is_stable(bot: TestBot) -> None:
     # Unknown mentions never create people.
     before = await count(bot, Person)
