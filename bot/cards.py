@@ -128,3 +128,31 @@ def breach(view: QuestionView, step: str, late: bool, now: datetime) -> Outgoing
 def _clip(text: str, n: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def moved_on(view: QuestionView, why: str) -> OutgoingMessage:
+    """The DM of an expert a question has moved on from (offer timeout): it says
+    where it went and why, and still lets them take it back."""
+    where = f"now with {view.assignee}" if view.assignee else "now in the triage channel"
+    return OutgoingMessage(
+        title=f"Question #{view.id} from {view.customer} moved on",
+        text=f"{why}: {where}.",
+        quote=view.text,
+        buttons=(Button("Take", claim_action(view.id), "primary"),),
+        link=view.thread,
+    )
+
+
+def held_digest(views: list[QuestionView], heading: str) -> OutgoingMessage:
+    """One DM for the questions held for an expert (quiet hours, batching), each
+    with its own Take button. Customers' words travel only in the quote, which
+    every renderer escapes."""
+    return OutgoingMessage(
+        title=heading,
+        text="\n".join(f"#{v.id} from {v.customer}: reply due {v.due}" for v in views),
+        quote="\n".join(f"#{v.id}: {_clip(v.text, 160)}" for v in views),
+        fields=tuple(
+            Field(f"#{v.id}", f"{v.customer} ({v.tier}), asked by {v.asker}") for v in views
+        ),
+        buttons=tuple(Button(f"Take #{v.id}", claim_action(v.id), "primary") for v in views),
+    )

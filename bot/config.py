@@ -19,6 +19,8 @@ from bot.board.config import LoopConfig, parse_loop
 from bot.durations import parse_duration
 from bot.errors import ConfigError
 from bot.refs import parse_qualified
+from bot.routing.config import RoutingConfig, parse_routing
+from bot.routing.quiet import parse_window
 
 DEFAULT_ESCALATION = ("assignee", "backup", "lead", "triage")
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -64,6 +66,7 @@ class ExpertConfig:
     days_off: tuple[date, ...] = ()
     capacity: int = 5
     backup: str | None = None
+    quiet_hours: str | None = None  # "22:00-07:00" in their zone (bot/routing/quiet.py)
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ class PresenceConfig:
     stale: StaleConfig = field(default_factory=StaleConfig)
     loop: LoopConfig = field(default_factory=LoopConfig)  # ideas, status, digests
     csat: CsatConfig = field(default_factory=CsatConfig)
+    routing: RoutingConfig = field(default_factory=RoutingConfig)  # offers, quiet hours
 
     def retention_days_for(self, customer_name: str | None) -> int | None:
         """Days a customer's message text is kept (None: kept until forgotten)."""
@@ -324,6 +328,7 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
     stale_cfg = _stale(top)
     loop_cfg = parse_loop(top)
     csat_cfg = _csat(top)
+    routing_cfg = parse_routing(top)
     top.done()
     names = [c.name.casefold() for c in customers]
     dup = sorted({n for n in names if names.count(n) > 1})
@@ -343,6 +348,7 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
         stale=stale_cfg,
         loop=loop_cfg,
         csat=csat_cfg,
+        routing=routing_cfg,
     )
 
 
@@ -424,7 +430,10 @@ def _expert(raw: Any, i: int) -> ExpertConfig:
         days_off=tuple(days),
         capacity=t.integer("capacity", 5),
         backup=_id(t.text("backup"), f"experts[{i}].backup"),
+        quiet_hours=t.text("quiet_hours"),
     )
+    if cfg.quiet_hours is not None:
+        parse_window(cfg.quiet_hours, what=f"config: experts[{i}].quiet_hours")
     t.done()
     return cfg
 

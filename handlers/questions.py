@@ -15,7 +15,7 @@ from bot.sla import due_times, policy_dict, support_calendar
 from bot.timefmt import local
 from db.directory import customer_by_id, person_by_qualified
 from db.models import Channel, Customer, Message, Person, Question
-from handlers import csat, sla_clocks
+from handlers import csat, routing, sla_clocks
 from handlers.log import Logged
 from handlers.routing import route
 
@@ -173,6 +173,8 @@ async def _notify_expert(ctx: Context, q: Question, expert: Person) -> None:
     if "similar" not in q.routing:
         similar = await similar_answers(ctx, q)
         q.routing = {**q.routing, "similar": [list(pair) for pair in similar]}
+    if await routing.hold_dm(ctx, q, expert, key):  # quiet hours: the sweeper sends it later
+        return
     view = await view_of(ctx, q, reader_tz=expert.timezone)
     await ctx.say(
         key,
@@ -183,6 +185,7 @@ async def _notify_expert(ctx: Context, q: Question, expert: Person) -> None:
     )
     # JSON columns change only when reassigned, not when mutated in place.
     q.routing = {**q.routing, "dm_key": key}
+    routing.offer_started(ctx, q)  # the offer timeout (handlers/offers.py) runs from now
 
 
 async def similar_answers(ctx: Context, q: Question, k: int = 3) -> tuple[tuple[str, str], ...]:

@@ -1,23 +1,30 @@
 """Turns the database's experts into routing profiles and asks bot.routing who
-should own a question."""
+should own a question; decides whether the owner's DM goes now or waits for the end
+of their quiet hours (or the low-priority batching window); starts the offer
+timeout when it goes."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from bot.calendar import BusinessCalendar
 from bot.context import Context
+from bot.routing import offer
 from bot.routing.model import Assignment, ExpertProfile, RoutingRequest
+from bot.routing.quiet import parse_window
 from bot.routing.rank import choose
-from db.models import Customer, Expert, Person
+from bot.timefmt import local
+from db.models import Customer, Expert, Person, Question, RoutingHold
 from db.questions import open_load
 from handlers.erased_caches import sync_caches
 
 
 async def expert_profiles(ctx: Context) -> list[ExpertProfile]:
     support = ctx.services.config.support
+    # Quiet hours live in the config file only (experts added from chat have none).
+    quiet = {e.user: e.quiet_hours for e in ctx.services.config.experts if e.quiet_hours}
     rows = (
         await ctx.session.execute(
             select(Expert, Person)
@@ -33,6 +40,7 @@ async def expert_profiles(ctx: Context) -> list[ExpertProfile]:
             expert.country or support.country,
             days_off=[date.fromisoformat(d) for d in expert.days_off],
         )
+        window = quiet.get(person.qualified)
         profiles.append(
             ExpertProfile(
                 user=person.qualified,
@@ -43,13 +51,19 @@ async def expert_profiles(ctx: Context) -> list[ExpertProfile]:
                 capacity=expert.capacity,
                 backup=expert.backup,
                 away=expert.away,
+                quiet=parse_window(window) if window else None,
             )
         )
     return profiles
 
 
 async def route(
-    ctx: Context, text: str, language: str | None, customer: Customer | None, asker: str
+    ctx: Context,
+    text: str,
+    language: str | None,
+    customer: Customer | None,
+    asker: str,
+    priority: str = "normal",
 ) -> Assignment:
     req = RoutingRequest(
         text=text,
@@ -61,4 +75,78 @@ async def route(
     await sync_caches(ctx)  # the history forgets erased text before it is asked
     experts = await expert_profiles(ctx)
     load = await open_load(ctx.session)
-    return choose(req, experts, load, ctx.services.history, ctx.services.topics)
+    got = choose(req, experts, load, ctx.services.history, ctx.services.topics)
+    return offer.prefer_awake(got, experts, priority, ctx.services.config.routing.quiet, ctx.now)
+
+
+def quiet_for(ctx: Context, expert: ExpertProfile, priority: str) -> datetime | None:
+    """Until when a DM of this priority to `expert` waits; None: it goes now."""
+    return offer.quiet_for(ctx.now, expert, priority, ctx.services.config.routing.quiet)
+
+
+def profile_of(profiles: list[ExpertProfile], user: str) -> ExpertProfile | None:
+    return next((p for p in profiles if p.user == user), None)
+
+
+async def hold_dm(ctx: Context, q: Question, expert: Person, key: str) -> bool:
+    """Hold the DM offering `q` to `expert` when they are in quiet hours (and the
+    question's priority does not wake them), or, by day, for a low-priority question
+    when low-priority DMs are batched. True when held: the sweeper delivers it later
+    (handlers/offers.py) and the offer timeout starts then."""
+    cfg = ctx.services.config.routing.quiet
+    has_quiet = cfg.enabled or any(e.quiet_hours for e in ctx.services.config.experts)
+    if not has_quiet:
+        return False
+    profile = profile_of(await expert_profiles(ctx), expert.qualified)
+    if profile is None:
+        return False
+    until = quiet_for(ctx, profile, q.priority)
+    reason = "quiet"
+    if until is None:
+        if q.priority != "low" or cfg.batch_low is None:
+            return False
+        reason = "batch"
+        # One digest per expert per window: join the window already collecting.
+        until = await ctx.session.scalar(
+            select(RoutingHold.release_at).where(
+                RoutingHold.user == expert.qualified,
+                RoutingHold.reason == "batch",
+                RoutingHold.released_at.is_(None),
+                RoutingHold.release_at > ctx.now,
+            )
+        )
+        until = until or ctx.now + cfg.batch_low
+    ctx.session.add(
+        RoutingHold(
+            question_id=q.id,
+            user=expert.qualified,
+            key=key,
+            reason=reason,
+            held_at=ctx.now,
+            release_at=until,
+        )
+    )
+    q.offer_due_at = None  # the offer starts when the DM goes out
+    q.routing = {**q.routing, "held": {"user": expert.qualified, "until": until.isoformat()}}
+    when = local(until, profile.calendar.timezone, ctx.now)
+    ctx.audit(
+        "system",
+        "routing.dm_held",
+        f"question:{q.id}",
+        f"{'quiet hours' if reason == 'quiet' else 'low priority, batched'}: DM to "
+        f"{profile.name} waits until {when}",
+        user=expert.qualified,
+        priority=q.priority,
+        until=until.isoformat(),
+        why=reason,
+    )
+    return True
+
+
+def offer_started(ctx: Context, q: Question) -> None:
+    """The DM offering `q` to its assignee went out: the offer times out after the
+    configured time for the question's priority (none configured: it never does)."""
+    after = ctx.services.config.routing.timeout_for(q.priority)
+    q.offer_due_at = ctx.now + after if after is not None else None
+    if "held" in q.routing:
+        q.routing = {k: v for k, v in q.routing.items() if k != "held"}

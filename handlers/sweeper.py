@@ -39,6 +39,7 @@ from db.models import (
 )
 from db.models.question import OPEN_STATES
 from db.outbox import enqueue_rows, outbox_row
+from handlers.offers import sweep_offers
 from handlers.questions import view_of
 from handlers.sla_clocks import RUNNING, clock_tag, policy_of, response_due, schedule
 from handlers.sla_stale import close_stale, nudge
@@ -118,6 +119,18 @@ class Sweeper:
         total = 0
         while True:
             n = await self.sweep()
+            total += n
+            if n < self._batch_size:
+                break
+        # Routing's offers and held DMs: claimed the same way, in rounds of their own.
+        while True:
+            n = await sweep_offers(
+                self._sessions,
+                self._services,
+                self._clock.now(),
+                batch_size=self._batch_size,
+                on_said=self._on_said,
+            )
             total += n
             if n < self._batch_size:
                 return total

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.calendar import BusinessCalendar
+from bot.routing.quiet import QuietWindow
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class ExpertProfile:
     capacity: int = 5
     backup: str | None = None
     away: bool = False
+    quiet: QuietWindow | None = None  # nightly quiet hours in their zone (routing DMs)
 
 
 @dataclass(frozen=True)

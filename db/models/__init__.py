@@ -23,6 +23,7 @@ from db.models.person import Person
 from db.models.question import Question
 from db.models.question_hold import QuestionHold
 from db.models.question_note import QuestionNote
+from db.models.routing_hold import RoutingHold
 from db.models.snippet import Snippet
 from db.models.staff_reply import StaffReply
 
@@ -51,6 +52,7 @@ __all__ = [
     "Question",
     "QuestionHold",
     "QuestionNote",
+    "RoutingHold",
     "Snippet",
     "StaffReply",
 ]

@@ -16,7 +16,10 @@ class Question(Base):
     owner was chosen."""
 
     __tablename__ = "question"
-    __table_args__ = (Index("ix_question_state_due", "state", "next_due_at"),)
+    __table_args__ = (
+        Index("ix_question_state_due", "state", "next_due_at"),
+        Index("ix_question_offer_due", "offer_due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
@@ -71,3 +74,6 @@ class Question(Base):
     # Measured in the policy's business time, pauses excluded.
     ttfr_s: Mapped[float | None]
     ttr_s: Mapped[float | None]
+    # Routing's offer to the assignee: when it moves to the next candidate if nobody
+    # took or answered it (handlers/offers.py); None when no offer is running.
+    offer_due_at: Mapped[datetime | None]

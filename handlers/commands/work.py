@@ -20,7 +20,7 @@ from bot.timefmt import local
 from db.models import Person, Question, QuestionHold, QuestionNote
 from db.questions import queue
 from db.search import search_messages
-from handlers import questions
+from handlers import offers, questions
 from handlers.commands.caller import Call, customer, handles, question, staff_person
 
 
@@ -99,6 +99,7 @@ async def priority(call: Call) -> str:
     before, q.priority = q.priority, level
     call.ctx.audit(call.actor, "question.priority", f"question:{q.id}", None, was=before, now=level)
     await questions.refresh_cards(call.ctx, q, tag="priority")
+    await offers.priority_changed(call.ctx, q)  # urgent now: a DM held in quiet hours goes
     return f"Question #{q.id} is now {level} priority (was {before})."
 
 

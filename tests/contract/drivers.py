@@ -70,6 +70,7 @@ class ExpertSpec:
     timezone: str | None = None
     country: str | None = None
     capacity: int = 5
+    quiet_hours: str | None = None  # "22:00-07:00" in their zone
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class World:
     experts: tuple[ExpertSpec, ...] = ()  # empty: the base world's one expert
     customer_timezone: str | None = None
     owner: Role | None = None  # the customer's account owner
+    routing: Mapping[str, Any] | None = None  # the config file's [routing] table
 
     def roles(self) -> list[Role]:
         return ["customer", *(e.who for e in self.experts)] if self.experts else []
@@ -184,6 +186,7 @@ def contract_config(
             }
             row |= {"timezone": e.timezone} if e.timezone else {}
             row |= {"country": e.country} if e.country else {}
+            row |= {"quiet_hours": e.quiet_hours} if e.quiet_hours else {}
             experts.append(row)
     customer: dict[str, Any] = {
         "name": "Acme Oy",
@@ -206,6 +209,7 @@ def contract_config(
             "topics": [{"name": "api", "keywords": ["api", "key", "token"]}],
             "sla": [{"tier": "*", "calendar": "24/7", "first_response": "30m"}],
             "discord": {"staff_roles": ["Support"]},
+            **({"routing": dict(world.routing)} if world.routing else {}),
         }
     )
 

@@ -12,6 +12,13 @@ countries, a clock it moves) and runs on local, Slack and Discord
    candidate gets the DM and owns the question.
 5. The customer's acknowledgement names the owner and the due time in the
    customer's time zone.
+6. An offer nobody takes within `[routing] offer_timeout` moves to the second
+   candidate, once (the first expert's DM says where it went and why, the triage
+   card and the acknowledgement follow), and with nobody left to the triage
+   channel, once.
+7. Quiet hours hold a normal-priority DM overnight; when they end, the expert gets
+   one DM for everything that waited.
+8. An urgent question wakes the expert: raised to urgent, its held DM goes at once.
 """
 
 from __future__ import annotations
@@ -25,12 +32,14 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.clock import FakeClock
-from db.models import Question
+from db.models import AuditEntry, Question
 from tests.contract.drivers import Driver, ExpertSpec, Role, World
 
 StartDriver = Callable[[World], AbstractAsyncContextManager[Driver]]
 # Tuesday 13 January 2026, 08:00 UTC: 10:00 in Helsinki, 03:00 in New York.
 TUESDAY = datetime(2026, 1, 13, 8, 0, tzinfo=UTC)
+# Monday 12 January 2026, 18:00 UTC: 20:00 in Helsinki, after office hours.
+MONDAY_EVENING = datetime(2026, 1, 12, 18, 0, tzinfo=UTC)
 # Tuesday 6 January 2026 is Epiphany, a public holiday in Finland and not in the US.
 EPIPHANY = datetime(2026, 1, 6, 14, 30, tzinfo=UTC)  # 16:30 Helsinki, 09:30 New York
 OFFICE = "Mon-Fri 09:00-17:00"
@@ -185,3 +194,150 @@ async def test_the_acknowledgement_shows_owner_and_due_time_in_the_customers_zon
         assert "Erin" in ack.text, ack.text
         assert "03:30 (New York time)" in ack.text, ack.text
         assert "Helsinki" not in ack.text and "UTC" not in ack.text
+
+
+async def sweep(driver: Driver) -> None:
+    """What the sweeper does at the clock's time; twice, as a second sweeper or a
+    restart would: nothing is decided or said twice."""
+    for _ in range(2):
+        await driver.app.sweeper.sweep_all()
+    await driver.settle()
+
+
+async def audit(app: App, action: str) -> list[AuditEntry]:
+    assert app.sessions is not None
+    async with app.sessions() as session:
+        rows = await session.scalars(select(AuditEntry).where(AuditEntry.action == action))
+        return list(rows.all())
+
+
+def expert_dms(driver: Driver, who: Role) -> list[str]:
+    """DMs offering questions (not SLA warnings or breaches, which are never held)."""
+    return [
+        said.text
+        for said in driver.dms(who)
+        if not any(
+            sla in said.text.split("\n")[0]
+            for sla in ("SLA breached", "Reply due soon", "Resolution overdue")
+        )
+    ]
+
+
+async def test_an_offer_nobody_takes_moves_to_the_next_candidate_once(
+    start_driver: StartDriver,
+) -> None:
+    clock = FakeClock(TUESDAY)
+    world = World(
+        clock=clock,
+        experts=(erin(), sam()),
+        owner="staff",
+        routing={"offer_timeout": "10m"},
+    )
+    async with start_driver(world) as driver:
+        erin_id, sam_id = qualified(driver.app, "Erin"), qualified(driver.app, "Sam")
+        root = await driver.post("customer", QUESTION)
+        await driver.settle()
+        [q] = await questions(driver.app)
+        assert q.routing["assignee"] == erin_id
+        clock.advance(timedelta(minutes=9))
+        await sweep(driver)
+        assert driver.dms("second") == []  # not yet: the offer still runs
+
+        clock.advance(timedelta(minutes=2))
+        await sweep(driver)
+        [handed] = driver.dms("second")
+        assert "rotate my API key" in handed.text
+        assert f"question:claim:{q.id}" in handed.action_ids
+        [erins] = driver.dms("staff")  # edited in place, not a second message
+        assert "moved on" in erins.text and "Not taken within 10m" in erins.text, erins.text
+        assert "Sam" in erins.text and erins.edits >= 1
+        [after] = await questions(driver.app)
+        assert after.assignee_id != q.assignee_id and erin_id in after.routing["tried"]
+        [ack] = driver.thread(root)
+        assert "Sam" in ack.text and "Erin" not in ack.text, ack.text
+        [card] = driver.triage()  # edited: Sam owns it, and the reasons are his
+        assert "Sam" in card.text and "Erin" not in card.text and card.edits >= 1, card.text
+        [moved] = await audit(driver.app, "question.offer_timeout")
+        assert moved.detail["moved_from"] == erin_id and moved.detail["moved_to"] == sam_id
+
+        # Sam does not take it either: nobody is left, so it goes to triage, once.
+        clock.advance(timedelta(minutes=11))
+        await sweep(driver)
+        clock.advance(timedelta(minutes=1))
+        await sweep(driver)
+        nobody = [t for t in driver.triage() if "Nobody has taken" in t.text]
+        assert len(nobody) == 1, [t.text for t in driver.triage()]
+        assert len(await audit(driver.app, "question.offer_timeout")) == 2
+        assert len(driver.dms("second")) == 1 and "moved on" in driver.dms("second")[0].text
+        assert len(driver.dms("staff")) == 1
+
+
+async def test_an_offer_taken_in_time_stays(start_driver: StartDriver) -> None:
+    clock = FakeClock(TUESDAY)
+    world = World(
+        clock=clock, experts=(erin(), sam()), owner="staff", routing={"offer_timeout": "10m"}
+    )
+    async with start_driver(world) as driver:
+        q = await ask(driver)
+        await driver.press("staff", f"question:claim:{q.id}")
+        await driver.settle()
+        clock.advance(timedelta(minutes=20))
+        await sweep(driver)
+        assert driver.dms("second") == []
+        assert await audit(driver.app, "question.offer_timeout") == []
+
+
+async def test_quiet_hours_hold_the_dm_and_deliver_one_in_the_morning(
+    start_driver: StartDriver,
+) -> None:
+    # Erin works 09:00-17:00 in Helsinki; Sam answers billing only, so nobody else
+    # fits. Two questions come in the evening, five hours apart (a new conversation).
+    clock = FakeClock(MONDAY_EVENING)
+    world = World(
+        clock=clock,
+        experts=(erin(hours=OFFICE), sam(hours="24/7", topics=("billing",))),
+        routing={"quiet": {"wake_for": ["urgent", "high"]}},
+    )
+    async with start_driver(world) as driver:
+        first = await ask(driver)
+        assert first.routing["assignee"] == qualified(driver.app, "Erin")
+        clock.advance(timedelta(hours=5))  # 01:00 in Helsinki
+        second = await ask(
+            driver, "Separate thing: the webhook token for staging was revoked, how do we get one?"
+        )
+        assert second.routing["assignee"] == qualified(driver.app, "Erin")
+        assert expert_dms(driver, "staff") == []
+        assert len(await audit(driver.app, "routing.dm_held")) == 2
+
+        clock.set(datetime(2026, 1, 13, 6, 59, tzinfo=UTC))  # 08:59 in Helsinki
+        await sweep(driver)
+        assert expert_dms(driver, "staff") == []
+
+        clock.advance(timedelta(minutes=2))  # 09:01: her day starts
+        await sweep(driver)
+        [digest] = expert_dms(driver, "staff")
+        assert "2 questions waited" in digest, digest
+        assert "rotate my API key" in digest and "webhook token" in digest
+        [said] = [d for d in driver.dms("staff") if d.text == digest]
+        assert {f"question:claim:{first.id}", f"question:claim:{second.id}"} <= set(said.action_ids)
+        assert len(await audit(driver.app, "routing.dm_released")) == 2
+        assert expert_dms(driver, "second") == []
+
+
+async def test_an_urgent_question_wakes_the_expert(start_driver: StartDriver) -> None:
+    clock = FakeClock(MONDAY_EVENING)
+    world = World(
+        clock=clock,
+        experts=(erin(hours=OFFICE), sam(hours="24/7", topics=("billing",))),
+        routing={"quiet": {"wake_for": ["urgent"]}},
+    )
+    async with start_driver(world) as driver:
+        q = await ask(driver)
+        assert expert_dms(driver, "staff") == []
+        await driver.command("second", f"priority {q.id} urgent")
+        await driver.settle()
+        [dm] = expert_dms(driver, "staff")
+        assert "rotate my API key" in dm
+        clock.set(datetime(2026, 1, 13, 7, 1, tzinfo=UTC))  # the morning: nothing again
+        await sweep(driver)
+        assert len(expert_dms(driver, "staff")) == 1

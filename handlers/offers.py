@@ -1,0 +1,301 @@
+"""Offers: a question offered to an expert by DM moves on when nobody takes it, and
+DMs held in quiet hours (or a low-priority batching window) go out when it ends.
+
+Both run in the SLA sweeper's rounds (handlers/sweeper.py) and are claimed the way
+its steps are: the due rows are selected FOR UPDATE SKIP LOCKED on PostgreSQL
+(SQLite has one writer at a time) and the step is recorded on the row in the same
+transaction as its outbox messages and audit row, so each happens once however many
+sweepers run, and a restart loses nothing (the due times are columns).
+
+- An offer is running while `question.offer_due_at` is set (handlers/routing.py
+  sets it when the DM goes out). When it falls due and the question is still open,
+  untaken and unanswered, it moves to the next ranked candidate exactly as "Not
+  mine" does; with nobody left it goes to the triage channel, once.
+- A held DM is a `routing_hold` row. When its `release_at` comes, every due row of
+  one expert goes out as one DM (a single question: the usual expert DM; several:
+  one digest, "3 questions waited overnight").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import cards, messages
+from bot.context import Context
+from bot.durations import format_duration
+from bot.outgoing import Button, Destination, Field, OutgoingMessage
+from bot.refs import UserRef, parse_qualified
+from bot.services import Services
+from bot.timefmt import local
+from db.dialect import locks_rows
+from db.directory import customer_by_id, person_by_qualified
+from db.models import Person, Question, RoutingHold
+from db.models.question import OPEN_STATES
+from handlers import questions, routing
+
+log = logging.getLogger(__name__)
+
+DIGEST_MAX = 10  # questions per digest DM (platforms cap the buttons of one message)
+
+
+def offer_pending(q: Question) -> bool:
+    """Offered and not yet taken or answered by anyone."""
+    return q.state == "open" and q.first_response_at is None and q.assignee_id is not None
+
+
+async def sweep_offers(
+    sessions: async_sessionmaker[AsyncSession],
+    services: Services,
+    now: datetime,
+    *,
+    batch_size: int = 100,
+    hold_batch: int = 500,
+    on_said: Callable[[], None] = lambda: None,
+) -> int:
+    """One round: offers that timed out (up to `batch_size`), then held DMs that are
+    due. Returns how many offers it handled (held DMs are done in one go)."""
+    handled = 0
+    said = 0
+    async with sessions.begin() as session:
+        ctx = Context(session=session, services=services, now=now)
+        stmt = (
+            select(Question)
+            .where(Question.offer_due_at <= now)
+            .order_by(Question.offer_due_at)
+            .limit(batch_size)
+        )
+        if locks_rows(session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        for q in (await session.scalars(stmt)).all():
+            handled += 1
+            q.offer_due_at = None  # claimed: decided once, in this transaction
+            if q.state in OPEN_STATES and offer_pending(q):
+                await timed_out(ctx, q)
+        said += ctx.said
+    async with sessions.begin() as session:
+        ctx = Context(session=session, services=services, now=now)
+        hold_stmt = (
+            select(RoutingHold)
+            .where(RoutingHold.released_at.is_(None), RoutingHold.release_at <= now)
+            .order_by(RoutingHold.user, RoutingHold.id)
+            .limit(hold_batch)  # large: one expert's held DMs go out as one digest
+        )
+        if locks_rows(session):
+            hold_stmt = hold_stmt.with_for_update(skip_locked=True)
+        holds = list((await session.scalars(hold_stmt)).all())
+        by_user: dict[str, list[RoutingHold]] = defaultdict(list)
+        for hold in holds:
+            by_user[hold.user].append(hold)
+        for user, rows in by_user.items():
+            await release(ctx, user, rows)
+        said += ctx.said
+    if said:
+        on_said()
+    return handled
+
+
+async def timed_out(ctx: Context, q: Question) -> None:
+    after = ctx.services.config.routing.timeout_for(q.priority)
+    why = f"Not taken within {format_duration(after)}" if after else "Not taken in time"
+    await move_on(ctx, q, why=why, action="question.offer_timeout")
+
+
+async def move_on(ctx: Context, q: Question, *, why: str, action: str) -> None:
+    """Hand `q` to the next ranked candidate nobody has tried (one who is awake
+    first, when its priority would not wake a quiet one), or to the triage channel.
+    The expert it leaves sees their DM say where it went and why; the triage card
+    and the customer's acknowledgement follow."""
+    current = await ctx.session.get(Person, q.assignee_id) if q.assignee_id else None
+    tried = set(q.routing.get("tried", []))
+    if current is not None:
+        tried.add(current.qualified)
+    nxt = await _next_candidate(ctx, q, tried)
+    old_dm = q.routing.get("dm_key")
+    q.routing = {
+        **{k: v for k, v in q.routing.items() if k not in ("dm_key", "digest_key")},
+        "tried": sorted(tried),
+    }
+    ctx.audit(
+        "system",
+        action,
+        f"question:{q.id}",
+        why,
+        moved_from=current.qualified if current else None,
+        moved_to=nxt.qualified if nxt else None,
+    )
+    q.assignee_id = nxt.id if nxt else None
+    if nxt is not None:  # the cards show why the new owner, and why it moved
+        [cand] = [c for c in q.routing.get("candidates", []) if c["user"] == nxt.qualified][:1]
+        q.routing = {**q.routing, "reasons": [*cand.get("reasons", []), why.lower()]}
+    stamp = f"{action}:{q.id}:{ctx.now.timestamp()}"
+    view = await questions.view_of(ctx, q)
+    await ctx.edit(
+        f"{stamp}:triage",
+        f"q{q.id}:triage",
+        cards.triage_card(view),
+        purpose="triage_update",
+        question_id=q.id,
+    )
+    if old_dm and current is not None:
+        mine = await questions.view_of(ctx, q, reader_tz=current.timezone)
+        await ctx.edit(
+            f"{stamp}:moved",
+            old_dm,
+            cards.moved_on(mine, why),
+            purpose="dm_update",
+            question_id=q.id,
+        )
+    await _update_ack(ctx, q, nxt, stamp)
+    if nxt is not None:
+        await questions._notify_expert(ctx, q, nxt)
+        return
+    await _to_triage(ctx, q, view, why)
+
+
+async def _next_candidate(ctx: Context, q: Question, tried: set[str]) -> Person | None:
+    """The next of the ranked candidates stored at routing time, as "Not mine" picks
+    it; among them, one who may be messaged now comes first."""
+    untried = [c["user"] for c in q.routing.get("candidates", []) if c["user"] not in tried]
+    if not untried:
+        return None
+    profiles = {p.user: p for p in await routing.expert_profiles(ctx)}
+    awake = [
+        u
+        for u in untried
+        if u in profiles and routing.quiet_for(ctx, profiles[u], q.priority) is None
+    ]
+    for user in [*awake, *untried]:
+        person = await person_by_qualified(ctx.session, user)
+        if person is not None:
+            return person
+    return None
+
+
+async def _update_ack(ctx: Context, q: Question, owner: Person | None, stamp: str) -> None:
+    customer = await customer_by_id(ctx.session, q.customer_id)
+    asker = await ctx.session.get(Person, q.asker_id)
+    tz = (
+        (customer.timezone if customer else None)
+        or (asker.timezone if asker else None)
+        or ctx.services.config.support.timezone
+    )
+    due = local(q.first_response_due, tz, ctx.now) if q.first_response_due else "soon"
+    await ctx.edit(
+        f"{stamp}:ack",
+        f"q{q.id}:ack",
+        OutgoingMessage(
+            text=messages.acknowledgement(
+                (owner.name or None) if owner else None, q.topic or "support", due, None
+            )
+        ),
+        purpose="ack_update",
+        question_id=q.id,
+    )
+
+
+async def _to_triage(ctx: Context, q: Question, view: cards.QuestionView, why: str) -> None:
+    triage = ctx.services.config.support.triage_channel
+    if not triage:
+        log.warning("question %s has nobody left to offer it to and no triage channel", q.id)
+        return
+    platform, channel_id = parse_qualified(triage)
+    # Keyed per question: it lands in the triage channel once, however often it moves.
+    await ctx.say(
+        f"q{q.id}:offer:triage",
+        Destination.channel(platform, channel_id),
+        OutgoingMessage(
+            title=f"Nobody has taken #{q.id} from {view.customer}",
+            text=f"{why}, and nobody else fits: it needs an owner.",
+            quote=view.text,
+            fields=(Field("Reply due", view.due),),
+            buttons=(
+                Button("Take", cards.claim_action(q.id), "primary"),
+                Button("Assign to…", f"question:assign:{q.id}"),
+            ),
+            link=view.thread,
+        ),
+        purpose="escalation",
+        question_id=q.id,
+    )
+
+
+async def release(ctx: Context, user: str, holds: Sequence[RoutingHold]) -> None:
+    """Deliver the due held DMs of one expert: the questions still offered to them,
+    as one DM. A hold whose question was taken, answered or moved on meanwhile is
+    dropped."""
+    expert = await person_by_qualified(ctx.session, user)
+    live: list[tuple[RoutingHold, Question]] = []
+    for hold in holds:
+        hold.released_at = ctx.now
+        q = await ctx.session.get(Question, hold.question_id)
+        still = (
+            q is not None
+            and expert is not None
+            and q.assignee_id == expert.id
+            and offer_pending(q)
+            and q.routing.get("held", {}).get("user") == user
+        )
+        hold.outcome = "sent" if still else "dropped"
+        if still and q is not None:
+            live.append((hold, q))
+    if expert is None or not live:
+        return
+    to = Destination.dm(UserRef(expert.platform, expert.platform_id))
+    if len(live) == 1:
+        [(hold, q)] = live
+        view = await questions.view_of(ctx, q, reader_tz=expert.timezone)
+        await ctx.say(hold.key, to, cards.expert_dm(view), purpose="expert_dm", question_id=q.id)
+        q.routing = {**q.routing, "dm_key": hold.key}
+        routing.offer_started(ctx, q)
+        _audit_released(ctx, q, hold, user)
+        return
+    for start in range(0, len(live), DIGEST_MAX):
+        chunk = live[start : start + DIGEST_MAX]
+        views = [await questions.view_of(ctx, q, reader_tz=expert.timezone) for _, q in chunk]
+        key = f"held:{user}:{chunk[0][0].id}"
+        await ctx.say(key, to, cards.held_digest(views, _heading(chunk)), purpose="expert_dm")
+        for hold, q in chunk:
+            hold.outcome = "digest"
+            q.routing = {**q.routing, "digest_key": key}
+            routing.offer_started(ctx, q)
+            _audit_released(ctx, q, hold, user)
+
+
+def _heading(chunk: Sequence[tuple[RoutingHold, Question]]) -> str:
+    n = len(chunk)
+    if all(h.reason == "batch" for h, _ in chunk):
+        return f"{n} low-priority questions for you"
+    return f"{n} questions waited while you were off"
+
+
+def _audit_released(ctx: Context, q: Question, hold: RoutingHold, user: str) -> None:
+    ctx.audit(
+        "system",
+        "routing.dm_released",
+        f"question:{q.id}",
+        f"held DM delivered ({hold.outcome})",
+        user=user,
+        held_at=hold.held_at.isoformat(),
+        why=hold.reason,
+    )
+
+
+async def priority_changed(ctx: Context, q: Question) -> None:
+    """A question raised to a priority that wakes people: its held DM goes now."""
+    if not ctx.services.config.routing.quiet.rule.wakes(q.priority):
+        return
+    holds = (
+        await ctx.session.scalars(
+            select(RoutingHold).where(
+                RoutingHold.question_id == q.id, RoutingHold.released_at.is_(None)
+            )
+        )
+    ).all()
+    for hold in holds:
+        await release(ctx, hold.user, [hold])
