@@ -282,7 +282,12 @@ class FakeDiscord:
         *,
         is_global: bool = False,
         times: int = 1,
+        bucket: str = "fakebucket",
     ) -> None:
+        """A 429 as Discord sends it: the JSON body discord.py reads `retry_after`
+        from, and the headers of the route's bucket (`bucket` names it; Discord's
+        is a hash per route, shared by every channel and told apart by the
+        channel id, its major parameter)."""
         headers = {
             "Via": "1.1 google",
             "Retry-After": str(max(1, int(retry_after))),
@@ -293,7 +298,7 @@ class FakeDiscord:
                 "X-RateLimit-Limit": "5",
                 "X-RateLimit-Remaining": "0",
                 "X-RateLimit-Reset-After": str(retry_after),
-                "X-RateLimit-Bucket": "fakebucket",
+                "X-RateLimit-Bucket": bucket,
             }
         else:
             headers["X-RateLimit-Global"] = "true"
