@@ -66,6 +66,7 @@ class Running:
     app: App
     clock: FakeClock
     db_url: str
+    platform: LocalPlatform
 
 
 Start = Callable[[dict[str, object], datetime], AbstractAsyncContextManager[Running]]
@@ -87,7 +88,7 @@ def start(db_url: str) -> Start:
             for i, channel in enumerate(CHANNELS):
                 await platform.post(channel, "ANNA", f"How do I rotate API key number {i}?")
             await app.wait_idle(60)
-            yield Running(app, clock, db_url)
+            yield Running(app, clock, db_url, platform)
         finally:
             await app.stop()
 
@@ -186,3 +187,50 @@ async def test_three_sweepers_deliver_held_dms_once_as_one_digest(start: Start) 
         assert all(h.released_at is not None and h.outcome == "digest" for h in holds)
         await fleet(run, workers=2)
         assert sum((await audits(run, "routing.dm_released")).values()) == N
+
+
+async def test_low_priority_dms_by_day_go_out_as_one_digest_per_window(start: Start) -> None:
+    # Both on duty and awake; low-priority DMs are collected for 30 minutes.
+    raw = config({"quiet": {"batch_low": "30m"}}, "Mon-Sun 00:00-24:00")
+    async with start(raw, EVENING) as run:
+        assert run.app.sessions is not None
+        async with run.app.sessions() as s:
+            qs = (await s.scalars(select(Question).order_by(Question.id))).all()
+        owners = {q.id: q.routing["assignee"] for q in qs}
+        # Two questions of one owner, so both are passed to the same next person.
+        first, second = [q for q in qs if owners[q.id] == owners[qs[0].id]][:2]
+        sent = select(func.count()).select_from(OutboxMessage)
+        dms_before = await count(run, sent.where(OutboxMessage.purpose == "expert_dm"))
+        assert dms_before == N  # normal priority: offered at once
+        # Two questions become low priority and are passed on, five minutes apart.
+        for q in (first, second):
+            owner = owners[q.id].split(":")[1]
+            await run.platform.command(owner, f"priority {q.id} low")
+            await run.platform.press(owner, f"question:pass:{q.id}")
+            await run.app.wait_idle(30)
+            run.clock.advance(timedelta(minutes=5))
+        holds = await count(
+            run, select(func.count()).select_from(RoutingHold).where(RoutingHold.reason == "batch")
+        )
+        assert holds == 2
+        assert await count(run, sent.where(OutboxMessage.purpose == "expert_dm")) == dms_before
+        async with run.app.sessions() as s:
+            windows = set((await s.scalars(select(RoutingHold.release_at))).all())
+        assert windows == {EVENING + timedelta(minutes=30)}  # the second joined the first
+
+        run.clock.set(EVENING + timedelta(minutes=29))
+        await fleet(run)
+        assert await count(run, sent.where(OutboxMessage.purpose == "expert_dm")) == dms_before
+        run.clock.set(EVENING + timedelta(minutes=30))
+        await fleet(run)
+        async with run.app.sessions() as s:
+            new = (
+                await s.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.purpose == "expert_dm")
+                    .order_by(OutboxMessage.id.desc())
+                )
+            ).first()
+        assert new is not None and new.key.startswith("held:local:")
+        assert new.message["title"] == "2 low-priority questions for you"
+        assert await count(run, sent.where(OutboxMessage.purpose == "expert_dm")) == dms_before + 1
