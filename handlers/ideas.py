@@ -193,8 +193,17 @@ async def set_status(ctx: Context, idea_id: int, status: str, note: str | None, 
     idea = await ctx.session.get(Idea, idea_id)
     if idea is None or idea.status == "draft":
         return f"I can't find idea #{idea_id}."
-    if idea.status == status and not note:
-        return f"Idea #{idea.id} is already {LABELS[status]}."
+    if idea.status == status:
+        # Customers heard about this status once; a second `idea-status` with the
+        # same status (a colleague, a retyped command) only replaces the note.
+        if not note or note == idea.status_note:
+            return f"Idea #{idea.id} is already {LABELS[status]}."
+        idea.status_note, idea.updated_at = note, ctx.now
+        ctx.audit(by.qualified, "idea.note", f"idea:{idea.id}", note)
+        return (
+            f"Idea #{idea.id} is already {LABELS[status]}; its note now reads: {short(note)}. "
+            "Customers are not told again."
+        )
     was = idea.status
     idea.status, idea.status_note = status, (note or None)
     idea.status_round += 1

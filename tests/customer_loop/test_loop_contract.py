@@ -79,10 +79,15 @@ async def test_two_customers_vote_on_one_idea_and_each_hears_once_when_shipped(
 
         await h.command("staff", "idea-status 1 shipped Released in 4.3", "triage")
         await h.settle()
+        # A colleague marks it shipped too, a moment later: customers hear once.
+        await h.command("lead", "idea-status 1 shipped Out now in 4.3", "triage")
+        await h.settle()
+        assert "already shipped" in h.private("lead")[-1].text
         for where in ("acme", "bore"):
             notices = [s for s in h.channel(where) if "is now shipped" in s.text]
             assert len(notices) == 1, (where, _texts(h.channel(where)))
             assert "Released in 4.3" in notices[0].text
+            assert "Out now" not in notices[0].text
         assert not [s for s in h.channel("triage") if "is now shipped" in s.text]
 
         # The board's lists as the issue writes them: `ideas [top|new|mine|<status>]`.
