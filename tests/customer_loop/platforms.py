@@ -584,8 +584,15 @@ class DiscordLoop:
     def refuse_with_429(self, times: int) -> None:
         # Each channel's messages route is its own bucket (the channel id is the
         # route's major parameter); discord.py waits `retry_after` out and retries.
+        # Every sixth is a global limit (all routes wait), as Discord sends one.
+        globals_ = times // 6
+        self.fake.queue_429("POST", r"/channels/\d+/messages", 0.3, is_global=True, times=globals_)
         self.fake.queue_429(
-            "POST", r"/channels/\d+/messages", 0.3, times=times, bucket="channel-messages"
+            "POST",
+            r"/channels/\d+/messages",
+            0.3,
+            times=times - globals_,
+            bucket="channel-messages",
         )
         self._limited += times
 
