@@ -10,10 +10,13 @@ from datetime import timedelta
 import pytest
 import typer
 
+from bot.config import parse_config
 from bot.data_rights.cli import register
 from bot.outgoing import OutgoingMessage
 from bot.refs import MessageRef
+from handlers.retention import RetentionSweeper
 from tests.conftest import TestBot
+from tests.data_rights.conftest import dr_config_dict
 
 SECRET = "Zanzibar"
 SIMILAR = "Similar, answered before"
@@ -48,21 +51,29 @@ def _shown(msg: OutgoingMessage) -> str:
     return "\n".join(parts)
 
 
+async def _answered_question(bot: TestBot) -> None:
+    """Anna asks, Eve answers and resolves: the running history learns it."""
+    q1, first = await _ask(
+        bot, "ANNA", "ACME", f"How do I download the {SECRET} invoice as a PDF file?"
+    )
+    assert SECRET in _shown(first)
+    bot.clock.advance(timedelta(minutes=5))
+    await bot.platform.post(
+        "ACME", "EVE", "Open Billing and press Export, then pick PDF.", thread=q1
+    )
+    await bot.platform.command("EVE", "resolve 1")
+    await bot.settle()
+
+
 async def test_cli_forget_reaches_the_running_routing_history(
     drbot: TestBot, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    p, clock = drbot.platform, drbot.clock
-    q1, first = await _ask(
-        drbot, "ANNA", "ACME", f"How do I download the {SECRET} invoice as a PDF file?"
-    )
-    assert SECRET in _shown(first)
-    clock.advance(timedelta(minutes=5))
-    await p.post("ACME", "EVE", "Open Billing and press Export, then pick PDF.", thread=q1)
-    await p.command("EVE", "resolve 1")
-    await drbot.settle()
+    clock = drbot.clock
+    await _answered_question(drbot)
 
     # The history learned it: a similar question is offered her words and Eve's answer.
-    clock.advance(timedelta(hours=5))
+    # (A day apart: a new conversation, in the experts' working hours.)
+    clock.advance(timedelta(days=1))
     _, control = await _ask(
         drbot, "SVEN", "BOREALIS", "How can I download our invoice as a PDF file?"
     )
@@ -73,10 +84,26 @@ async def test_cli_forget_reaches_the_running_routing_history(
     monkeypatch.setenv("DATABASE_URL", db_url)
     await asyncio.to_thread(_cli, ["forget", "--user", "local:ANNA", "--yes", "--by", "dpo"])
 
-    clock.advance(timedelta(hours=5))
+    clock.advance(timedelta(days=1))
     _, after = await _ask(drbot, "SVEN", "BOREALIS", "How do I download an invoice as a PDF file?")
     shown = _shown(after)
     assert SECRET not in shown and "Anna" not in shown
     # Her question is no longer "similar, answered before": its words are gone from
     # the worker's memory too, not only from the database.
+    assert not [f for f in after.fields if f.label.startswith(SIMILAR)], shown
+
+
+async def test_retention_reaches_the_running_routing_history(drbot: TestBot) -> None:
+    await _answered_question(drbot)
+    assert drbot.app.sessions is not None
+    # Six weeks later (a Tuesday) a 30-day limit purges it, as the sweeper of this
+    # or any other worker would.
+    drbot.clock.advance(timedelta(days=42))
+    config = parse_config(dr_config_dict(default_days=30))
+    sweeper = RetentionSweeper(drbot.app.sessions, config, drbot.clock)
+    assert (await sweeper.sweep()).messages >= 2
+
+    _, after = await _ask(drbot, "SVEN", "BOREALIS", "How do I download an invoice as a PDF file?")
+    shown = _shown(after)
+    assert SECRET not in shown and "press Export" not in shown
     assert not [f for f in after.fields if f.label.startswith(SIMILAR)], shown
