@@ -106,13 +106,37 @@ async def timed_out(ctx: Context, q: Question) -> None:
     await move_on(ctx, q, why=why, action="question.offer_timeout")
 
 
-async def move_on(ctx: Context, q: Question, *, why: str, action: str) -> None:
+async def hand_on(ctx: Context, q: Question, by: Person, *, reason: str) -> str:
+    """ "Pass to next" / "Not mine" (buttons, `pass`, `assign` with nobody named):
+    the same move as a timed-out offer, by a person."""
+    if not questions.is_open(q):
+        return f"Question #{q.id} is not open."
+    who = by.name or by.qualified
+    why = f"{who} said it is not theirs" if reason == "notmine" else f"{who} passed it on"
+    nxt = await move_on(
+        ctx, q, why=why, action=f"question.{reason}", actor=by.qualified, also_tried={by.qualified}
+    )
+    if nxt is None:
+        q.state = "open" if q.first_response_at is None else q.state
+        return f"Nobody else fits question #{q.id}; it is unassigned in the triage channel."
+    return f"Question #{q.id} passed to {nxt.name or nxt.qualified}."
+
+
+async def move_on(
+    ctx: Context,
+    q: Question,
+    *,
+    why: str,
+    action: str,
+    actor: str = "system",
+    also_tried: set[str] | None = None,
+) -> Person | None:
     """Hand `q` to the next ranked candidate nobody has tried (one who is awake
     first, when its priority would not wake a quiet one), or to the triage channel.
     The expert it leaves sees their DM say where it went and why; the triage card
-    and the customer's acknowledgement follow."""
+    and the customer's acknowledgement follow. Returns the new owner, if any."""
     current = await ctx.session.get(Person, q.assignee_id) if q.assignee_id else None
-    tried = set(q.routing.get("tried", []))
+    tried = set(q.routing.get("tried", [])) | (also_tried or set())
     if current is not None:
         tried.add(current.qualified)
     nxt = await _next_candidate(ctx, q, tried)
@@ -122,7 +146,7 @@ async def move_on(ctx: Context, q: Question, *, why: str, action: str) -> None:
         "tried": sorted(tried),
     }
     ctx.audit(
-        "system",
+        actor,
         action,
         f"question:{q.id}",
         why,
@@ -154,8 +178,9 @@ async def move_on(ctx: Context, q: Question, *, why: str, action: str) -> None:
     await _update_ack(ctx, q, nxt, stamp)
     if nxt is not None:
         await questions._notify_expert(ctx, q, nxt)
-        return
-    await _to_triage(ctx, q, view, why)
+    else:
+        await _to_triage(ctx, q, view, why)
+    return nxt
 
 
 async def _next_candidate(ctx: Context, q: Question, tried: set[str]) -> Person | None:

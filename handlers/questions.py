@@ -326,32 +326,11 @@ async def reopen(ctx: Context, q: Question, by: Person) -> str:
 
 
 async def hand_on(ctx: Context, q: Question, by: Person, *, reason: str) -> str:
-    """ "Pass to next" / "Not mine": the next fitting candidate gets it, or triage."""
-    if not is_open(q):
-        return f"Question #{q.id} is not open."
-    tried = set(q.routing.get("tried", [])) | {by.qualified}
-    if q.assignee_id is not None:
-        current = await ctx.session.get(Person, q.assignee_id)
-        if current is not None:
-            tried.add(current.qualified)
-    nxt: Person | None = None
-    for cand in q.routing.get("candidates", []):
-        if cand["user"] in tried:
-            continue
-        nxt = await person_by_qualified(ctx.session, cand["user"])
-        if nxt is not None:
-            break
-    q.routing = {**q.routing, "tried": sorted(tried)}
-    ctx.audit(by.qualified, f"question.{reason}", f"question:{q.id}", reason)
-    if nxt is None:
-        q.assignee_id = None
-        q.state = "open" if q.first_response_at is None else q.state
-        await refresh_cards(ctx, q, tag=reason)
-        return f"Nobody else fits question #{q.id}; it is unassigned in the triage channel."
-    q.assignee_id = nxt.id
-    await refresh_cards(ctx, q, tag=reason)
-    await _notify_expert(ctx, q, nxt)
-    return f"Question #{q.id} passed to {nxt.name or nxt.qualified}."
+    """ "Pass to next" / "Not mine": the next fitting candidate gets it, or triage,
+    exactly as a timed-out offer moves on (handlers/offers.py)."""
+    from handlers import offers  # offers builds on this module
+
+    return await offers.hand_on(ctx, q, by, reason=reason)
 
 
 def is_open(q: Question) -> bool:

@@ -9,7 +9,8 @@ countries, a clock it moves) and runs on local, Slack and Discord
 2. A public holiday in the expert's country takes them off duty that day only.
 3. An expert at capacity: the next question goes to the second candidate.
 4. "Not mine" on the expert's DM hands the question over in one step: the next
-   candidate gets the DM and owns the question.
+   candidate gets the DM and owns the question; the first DM says where it went,
+   and the customer's acknowledgement names the new owner.
 5. The customer's acknowledgement names the owner and the due time in the
    customer's time zone.
 6. An offer nobody takes within `[routing] offer_timeout` moves to the second
@@ -160,7 +161,9 @@ async def test_load_moves_the_next_question_to_the_second_candidate(
 async def test_not_mine_hands_over_in_one_step(start_driver: StartDriver) -> None:
     world = World(clock=FakeClock(TUESDAY), experts=(erin(), sam()), owner="staff")
     async with start_driver(world) as driver:
-        q = await ask(driver)
+        root = await driver.post("customer", QUESTION)
+        await driver.settle()
+        [q] = await questions(driver.app)
         assert q.routing["assignee"] == qualified(driver.app, "Erin")
         [dm] = driver.dms("staff")
         assert f"question:notmine:{q.id}" in dm.action_ids
@@ -174,6 +177,10 @@ async def test_not_mine_hands_over_in_one_step(start_driver: StartDriver) -> Non
         assert after.assignee_id is not None and after.assignee_id != q.assignee_id
         assert qualified(driver.app, "Erin") in after.routing["tried"]
         assert len(driver.dms("staff")) == 1  # Erin is not messaged again
+        [erins] = driver.dms("staff")  # her DM says where it went and why
+        assert "not theirs" in erins.text and "Sam" in erins.text, erins.text
+        [ack] = driver.thread(root)  # the customer is told who has it now
+        assert "Sam" in ack.text and "Erin" not in ack.text, ack.text
 
 
 async def test_the_acknowledgement_shows_owner_and_due_time_in_the_customers_zone(
