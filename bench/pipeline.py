@@ -8,15 +8,21 @@ without detection, routing or the outbox. The ratio says what Presence's work
 costs on top of the unavoidable store-and-send.
 
     python bench/pipeline.py [--events 2000] [--concurrency 100] [--json PATH]
+                             [--skip-postgres] [--count-sql]
+
+--count-sql also prints the SQL statements Presence ran per event, by statement
+(counted from the first event posted to the last DM, so setup is left out).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +43,34 @@ from db.migrate import upgrade_async  # noqa: E402
 from integrations.local import LocalPlatform  # noqa: E402
 
 CUSTOMERS = 20
+
+
+class SqlCounter:
+    """Counts statements by their first words (a bench-only engine hook)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.on = False
+
+    def install(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        event.listen(Engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if self.on:
+            words = re.sub(r"\s+", " ", statement).strip()
+            self.counts[re.sub(r"\(.*", "", words)[:70]] += 1
+
+    def report(self, n: int) -> str:
+        total = sum(self.counts.values())
+        lines = [f"{total / n:.1f} SQL statements per event:"]
+        lines += [f"  {c / n:5.2f}  {s}" for s, c in self.counts.most_common()]
+        return "\n".join(lines)
+
+
+SQL = SqlCounter()
 
 
 def config_for(events: int) -> dict[str, object]:
@@ -128,6 +162,8 @@ async def run_presence(db_url: str, n: int, concurrency: int) -> dict[str, objec
     app = App(settings, parse_config(config_for(n)), platforms={"local": platform})
     await app.start()
     try:
+        SQL.counts.clear()
+        SQL.on = True
         t0 = time.perf_counter()
         posted = await _drive(app.sink.receive, n, concurrency)
         while len(platform.dm_at) < n:  # noqa: ASYNC110 (polling a counter is the point)
@@ -135,8 +171,12 @@ async def run_presence(db_url: str, n: int, concurrency: int) -> dict[str, objec
                 raise SystemExit(f"only {len(platform.dm_at)} of {n} expert DMs after 300 s")
             await asyncio.sleep(0.01)
         elapsed = max(platform.dm_at.values()) - t0
+        SQL.on = False
     finally:
+        SQL.on = False
         await app.stop()
+    if SQL.counts:
+        print(f"{db_url.split(':')[0]}: {SQL.report(n)}")
     # question ids are assigned in handling order; map DM key "q<id>" back by order
     dms = sorted(platform.dm_at.values())
     starts = sorted(posted.values())
@@ -179,7 +219,10 @@ async def main() -> None:
     ap.add_argument("--concurrency", type=int, default=100)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--skip-postgres", action="store_true")
+    ap.add_argument("--count-sql", action="store_true", help="statements per event, by kind")
     args = ap.parse_args()
+    if args.count_sql:
+        SQL.install()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         backends = [

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.events import Event, to_dict
@@ -53,3 +54,17 @@ async def claim_pending(session: AsyncSession, limit: int) -> Sequence[InboxEven
 async def pending_count(session: AsyncSession) -> int:
     stmt = select(func.count()).select_from(InboxEvent).where(InboxEvent.status == "pending")
     return int((await session.scalar(stmt)) or 0)
+
+
+async def mark_done(session: AsyncSession, handled: Sequence[tuple[int, datetime]]) -> None:
+    """Mark a batch's handled rows done in one statement, in the transaction that
+    holds their effects: effects and marks still commit (or vanish) together."""
+    if not handled:
+        return
+    table = cast(Table, InboxEvent.__table__)  # Core: no identity-map work per row
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(status="done", handled_at=bindparam("at"), error=None)
+    )
+    await session.execute(stmt, [{"row_id": i, "at": at} for i, at in handled])

@@ -22,6 +22,9 @@ class Logged:
     person: Person
     conversation: Conversation
     message: Message
+    # Started by this very message: it can hold no question yet, so the handler
+    # skips looking for one.
+    new_conversation: bool = False
 
 
 async def log_message(ev: MessagePosted, ctx: Context) -> Logged | None:
@@ -35,6 +38,7 @@ async def log_message(ev: MessagePosted, ctx: Context) -> Logged | None:
     person = await ensure_person(ctx.session, ev.author, ctx.now)
     conv = await _conversation_for(ev, ctx, channel, person)
     root = ev.message.thread_id or ev.message.message_id
+    new_conversation = conv is None
     if conv is None:
         conv = Conversation(
             channel_id=channel.id,
@@ -73,7 +77,7 @@ async def log_message(ev: MessagePosted, ctx: Context) -> Logged | None:
         # Decided and remembered just now. Thread replies are left for the next
         # catch-up, which feeds them with their thread as parent.
         fed(ctx, channel.id, message.id)
-    return Logged(channel, person, conv, message)
+    return Logged(channel, person, conv, message, new_conversation)
 
 
 async def _conversation_for(

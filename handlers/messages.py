@@ -20,7 +20,11 @@ async def on_message(ev: MessagePosted, ctx: Context) -> None:
     logged = await log_message(ev, ctx)
     if logged is None or ev.historical:
         return
-    question = await open_question_in(ctx.session, logged.conversation.id)
+    question = (
+        None
+        if logged.new_conversation
+        else await open_question_in(ctx.session, logged.conversation.id)
+    )
     if logged.person.is_staff:
         if question is not None:
             await first_response(ctx, question, logged.person, logged.message)
@@ -36,7 +40,7 @@ async def on_message(ev: MessagePosted, ctx: Context) -> None:
                 return
         customer_followed_up(ctx, question, logged.message.created_at)
         return
-    if await reopen_if_stale(ctx, logged):
+    if not logged.new_conversation and await reopen_if_stale(ctx, logged):
         return
     context = await recent_texts(ctx.session, logged.channel.id, logged.message.created_at)
     verdict = detector.detect(ev.text, context=context, is_staff=False, is_bot=False)

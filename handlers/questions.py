@@ -4,6 +4,8 @@ shows the question is updated in place."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot import cards, messages
@@ -78,6 +80,21 @@ async def open_question(ctx: Context, logged: Logged, detection: DetectionResult
     assignee = (
         await person_by_qualified(ctx.session, assignment.assignee) if assignment.assignee else None
     )
+    routing_info: dict[str, Any] = {
+        "assignee": assignment.assignee,
+        "reason": assignment.reason,
+        "reasons": list(assignment.candidates[0].reasons)
+        if assignee and assignment.candidates
+        else [assignment.reason],
+        "candidates": [
+            {"user": c.user, "score": round(c.score, 4), "reasons": list(c.reasons)}
+            for c in assignment.candidates
+        ],
+    }
+    if assignee is not None:
+        # Found before the INSERT so the row is written once, not updated after.
+        similar = await _similar(ctx, logged.message.text[:2000], None)
+        routing_info["similar"] = [list(pair) for pair in similar]
     q = Question(
         conversation_id=logged.conversation.id,
         message_id=logged.message.id,
@@ -93,17 +110,7 @@ async def open_question(ctx: Context, logged: Logged, detection: DetectionResult
         topic_confidence=assignment.topic_confidence,
         priority="normal",
         assignee_id=assignee.id if assignee else None,
-        routing={
-            "assignee": assignment.assignee,
-            "reason": assignment.reason,
-            "reasons": list(assignment.candidates[0].reasons)
-            if assignee and assignment.candidates
-            else [assignment.reason],
-            "candidates": [
-                {"user": c.user, "score": round(c.score, 4), "reasons": list(c.reasons)}
-                for c in assignment.candidates
-            ],
-        },
+        routing=routing_info,
         sla=policy_dict(due.policy, ctx.services.config),
         created_at=created,
         first_response_due=due.first_response,
@@ -191,10 +198,16 @@ async def _notify_expert(ctx: Context, q: Question, expert: Person) -> None:
 async def similar_answers(ctx: Context, q: Question, k: int = 3) -> tuple[tuple[str, str], ...]:
     """Up to k resolved questions like this one, each with the first staff answer:
     the expert starts from what worked before."""
+    return await _similar(ctx, q.summary, q.id, k)
+
+
+async def _similar(
+    ctx: Context, summary: str, exclude_id: int | None, k: int = 3
+) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
-    for hit in ctx.services.history.similar(q.summary, k=k + 1, now=ctx.now):
+    for hit in ctx.services.history.similar(summary, k=k + 1, now=ctx.now):
         ref = hit.question.ref
-        if ref is None or not ref.isdigit() or int(ref) == q.id:
+        if ref is None or not ref.isdigit() or int(ref) == exclude_id:
             continue
         past = await ctx.session.get(Question, int(ref))
         if past is None:
