@@ -4,6 +4,7 @@ against the fake Discord (REST + zlib-stream gateway) over real sockets."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -13,11 +14,20 @@ from typing import Any
 
 from bot.app import App
 from bot.clock import FakeClock
+from bot.commands.spec import EXPANSIONS
 from bot.events import Attachment
 from integrations.discord.commands import CHANNEL as CHANNEL_OPTION
 from integrations.discord.commands import GROUP, INTEGER, SUBCOMMANDS, USER
 from integrations.discord.translate import EMOJI
-from tests.contract.drivers import Posted, Role, Said, World, base_settings, contract_config
+from tests.contract.drivers import (
+    TEAM_NAMES,
+    Posted,
+    Role,
+    Said,
+    World,
+    base_settings,
+    contract_config,
+)
 from tests.discord.conftest import CHANNEL, CUSTOMER, EXPERT, GUILD, STAFF_ROLE, TRIAGE, guild
 from tests.fakes.discord_server import (
     APPLICATION_ID,
@@ -35,6 +45,7 @@ AUTHORS: dict[Role, dict[str, Any]] = {
     "staff": EXPERT,
     "second": user("1200000000000000003", "sam"),
     "third": user("1200000000000000004", "tess"),
+    "fourth": user("1200000000000000005", "ada"),
 }
 _SEQ = itertools.count(1)
 EPHEMERAL = 64
@@ -85,11 +96,23 @@ def _pings(body: dict[str, Any]) -> set[str]:
     return found
 
 
+def _expanded(text: str) -> str:
+    """Discord's tree has no aliases (`show`, `mine`, `idea`...): a person picks the
+    verb they stand for."""
+    words = text.split()
+    for n in (2, 1):
+        head = " ".join(words[:n]).lower()
+        if len(words) >= n and head in EXPANSIONS:
+            return " ".join([EXPANSIONS[head], *words[n:]])
+    return text
+
+
 def command_data(text: str) -> dict[str, Any]:
     """`/presence <text>` as Discord sends it: the subcommand (in its group) chosen
     from the registered tree, the words filled into its options in order, the
-    last option taking the rest, as a person would fill the form."""
-    words = text.split()
+    last option taking the rest, as a person would fill the form (the form names
+    each option: `customer=Acme` is typed as `Acme` there)."""
+    words = _expanded(text).split()
     choices, nest = SUBCOMMANDS, []
     while True:
         name = words.pop(0)
@@ -106,7 +129,7 @@ def command_data(text: str) -> dict[str, Any]:
         raw = " ".join(words) if i == len(params) - 1 else words.pop(0)
         if i == len(params) - 1:
             words = []
-        value: Any = raw
+        value: Any = raw.removeprefix(f"{param['name']}=")
         if param["type"] == INTEGER:
             value = int(raw.lstrip("#"))
         elif param["type"] in (USER, CHANNEL_OPTION):
@@ -219,6 +242,10 @@ class DiscordDriver:
 
     async def press(self, who: Role, action_id: str) -> None:
         shown = self._showing(action_id)
+        if shown["channel_id"] == str(APPLICATION_ID):
+            # An interaction's private followup (the fake files it under the
+            # application): it was shown in the channel the command was typed in.
+            shown = {**shown, "channel_id": CHANNEL, "flags": EPHEMERAL}
         channel = self.fake.channels.get(shown["channel_id"], {})
         await self._interact(
             who,
@@ -329,6 +356,33 @@ class DiscordDriver:
                 out.append(f"public answer {r.path}")
         return out
 
+    def _customer_place(self, cid: str) -> bool:
+        """The customer channel or a thread under it."""
+        return cid == CHANNEL or self.fake.channels.get(cid, {}).get("parent_id") == CHANNEL
+
+    def customer_side(self) -> list[str]:
+        uid = str(AUTHORS["customer"]["id"])
+        out = []
+        for r in self.fake.requests:
+            if r.method not in ("POST", "PATCH", "PUT"):
+                continue
+            m = _CHANNEL_MSG.fullmatch(r.path)
+            to_customer = m is not None and self._customer_place(m["cid"])
+            started = r.path.startswith(f"/channels/{CHANNEL}/")
+            found = self._private_call(r)
+            answered = found is not None and (self._tokens.get(found[0]) == uid or not found[1])
+            if to_customer or started or answered:
+                out.append(f"{r.method} {r.path} {json.dumps(r.json, default=str)}")
+        return out
+
+    def mention(self, who: Role) -> str:
+        return f"<@{AUTHORS[who]['id']}>"
+
+    def channel_mention(self, channel: str | None = None) -> str:
+        if channel is None:
+            return f"<#{CHANNEL}>"
+        return f"<#{int(GUILD) + 900 + sum(map(ord, channel))}>"
+
     def pings(self) -> set[str]:
         found: set[str] = set()
         for r in self.fake.requests:
@@ -345,6 +399,17 @@ class DiscordDriver:
 async def discord_driver(db_url: str, world: World | None = None) -> AsyncIterator[DiscordDriver]:
     world = world or World()
     shared = guild()
+    for role in world.team:
+        member = AUTHORS[role]
+        shared.members[member["id"]] = {
+            "user": member,
+            "roles": [STAFF_ROLE],
+            "nick": TEAM_NAMES[role],
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+        }
     for e in world.experts:
         if e.who != "staff":
             who = AUTHORS[e.who]

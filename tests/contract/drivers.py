@@ -25,8 +25,11 @@ from bot.settings import Settings
 from integrations.local import LocalPlatform
 from integrations.local.platform import LocalMessage
 
-# "second" and "third" are further experts, present only in a `World` that names them.
-Role = Literal["customer", "staff", "second", "third"]
+# "second", "third" and "fourth" are further staff, present only in a `World` that
+# names them (as experts, or in `team`).
+Role = Literal["customer", "staff", "second", "third", "fourth"]
+# What the further staff are called when a `World` names them in `team`.
+TEAM_NAMES: dict[Role, str] = {"second": "Sam", "third": "Tess", "fourth": "Ada"}
 MASS = ("everyone", "here", "channel")
 # A broadcast keyword as the platform would act on it: not preceded by a word
 # character and not broken by the zero-width characters the renderers insert.
@@ -84,6 +87,9 @@ class World:
     experts: tuple[ExpertSpec, ...] = ()  # empty: the base world's one expert
     customer_timezone: str | None = None
     owner: Role | None = None  # the customer's account owner
+    team: tuple[Role, ...] = ()  # further staff who are not experts (TEAM_NAMES)
+    leads: tuple[Role, ...] = ()  # the config's support.leads
+    admins: tuple[Role, ...] = ()  # the config's support.admins
     routing: Mapping[str, Any] | None = None  # the config file's [routing] table
 
     def roles(self) -> list[Role]:
@@ -147,6 +153,19 @@ class Driver(Protocol):
         """Every public post and edit so far, one line each, in order."""
         ...
 
+    def customer_side(self) -> list[str]:
+        """Everything sent where a customer could read it (their channel, its
+        threads, answers only they see), one string per call the platform got."""
+        ...
+
+    def mention(self, who: Role) -> str:
+        """`who` as a person types them into `/presence` on this platform."""
+        ...
+
+    def channel_mention(self, channel: str | None = None) -> str:
+        """The customer channel (or another channel, by a short name) as typed."""
+        ...
+
     def pings(self) -> set[str]:
         """Who could be pinged by what was sent: "everyone", "here", "channel",
         "user:<id>", "role:<id>"."""
@@ -166,6 +185,13 @@ def contract_config(
     unless `world` names other experts (`ids` maps each role to its platform id)."""
     world = world or World()
     ids = ids or {}
+    support: dict[str, Any] = {
+        "timezone": "UTC",
+        "hours": "Mon-Sun 00:00-23:59",
+        "triage_channel": f"{platform}:{triage}",
+    }
+    support |= {"leads": [f"{platform}:{ids[r]}" for r in world.leads]} if world.leads else {}
+    support |= {"admins": [f"{platform}:{ids[r]}" for r in world.admins]} if world.admins else {}
     experts: list[dict[str, Any]] = [
         {
             "user": f"{platform}:{expert}",
@@ -199,11 +225,7 @@ def contract_config(
         customer["owner"] = f"{platform}:{ids[world.owner]}"
     return parse_config(
         {
-            "support": {
-                "timezone": "UTC",
-                "hours": "Mon-Sun 00:00-23:59",
-                "triage_channel": f"{platform}:{triage}",
-            },
+            "support": support,
             "customers": [customer],
             "experts": experts,
             "topics": [{"name": "api", "keywords": ["api", "key", "token"]}],
@@ -224,6 +246,7 @@ LOCAL_USERS: dict[Role, str] = {
     "staff": "ERIN",
     "second": "SAM",
     "third": "TESS",
+    "fourth": "ADA",
 }
 LOCAL_CHANNEL = "ACME"
 LOCAL_TRIAGE = "TRIAGE"
@@ -337,6 +360,26 @@ class LocalDriver:
             out += [f"edit {m.ref.message_id}"] * len(m.edits)
         return out
 
+    def customer_side(self) -> list[str]:
+        uid = LOCAL_USERS["customer"]
+        out = []
+        for m in self.platform.sent:
+            if m.to is None:
+                continue
+            private = m.to.kind in ("ephemeral", "reply")
+            public_here = m.to.channel_id == LOCAL_CHANNEL and not private
+            if public_here or m.to.user_id == uid:
+                out.append(repr((m.text, m.msg, m.edits)))
+        return out
+
+    def mention(self, who: Role) -> str:
+        return f"<@{LOCAL_USERS[who]}>"
+
+    def channel_mention(self, channel: str | None = None) -> str:
+        if channel is None:
+            return f"<#{LOCAL_CHANNEL}>"
+        return f"<#{channel.upper().replace('-', '')[:12]}|{channel}>"
+
     def pings(self) -> set[str]:
         # Plain text has no escaping: by the core's contract a customer's words
         # travel only in `quote`, which every renderer escapes; anything else
@@ -362,6 +405,8 @@ async def local_driver(db_url: str, world: World | None = None) -> AsyncIterator
     platform.add_user(LOCAL_USERS["staff"], "Erin", staff=True)
     for e in world.experts:
         platform.add_user(LOCAL_USERS[e.who], e.name, staff=True)
+    for who in world.team:
+        platform.add_user(LOCAL_USERS[who], TEAM_NAMES[who], staff=True)
     config = contract_config(
         "local",
         channel=LOCAL_CHANNEL,

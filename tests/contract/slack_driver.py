@@ -4,6 +4,7 @@ in HTTP mode, against the fake Slack over real sockets (signed deliveries)."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from bot.events import Attachment
 from integrations.slack.adapter import SlackAdapter
 from tests.contract.drivers import (
     _BARE_MASS,
+    TEAM_NAMES,
     Posted,
     Role,
     Said,
@@ -31,6 +33,7 @@ USERS: dict[Role, str] = {
     "staff": EXPERT,
     "second": "U0EXPERT02",
     "third": "U0EXPERT03",
+    "fourth": "U0EXPERT04",
 }
 _SPECIAL = re.compile(r"<!(channel|here|everyone|subteam\^[A-Z0-9]+)[|>]")
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -175,7 +178,25 @@ class SlackDriver:
         url = str(payload["response_url"])
         self._response_urls[url.rsplit("/", 1)[-1]] = USERS[who]
 
+    def _private_showing(self, who: Role, action_id: str) -> bool:
+        """Whether an answer only `who` saw (a command's confirmation) shows it."""
+        return any(
+            action_id in [a for _, a in _buttons(c.get("blocks"))]
+            for c in self.fake.calls("response_url")
+            if self._response_urls.get(str(c["_id"])) == USERS[who]
+        )
+
     async def press(self, who: Role, action_id: str) -> None:
+        if self._private_showing(who, action_id):
+            # An ephemeral message lives on the presser's screen only: Slack sends
+            # the channel it was shown in and no stored message.
+            payload = self.fake.block_action(
+                USERS[who], action_id, channel=SHARED, message_ts=self.fake.next_ts()
+            )
+            payload["container"]["is_ephemeral"] = True
+            self._remember_response_url(payload, who)
+            assert await self.wire.interaction(payload), self.wire.last_response
+            return
         channel, ts = self._showing(action_id)
         payload = self.fake.block_action(USERS[who], action_id, channel=channel, message_ts=ts)
         self._remember_response_url(payload, who)
@@ -248,6 +269,26 @@ class SlackDriver:
                 out.append(f"public reply {call.args}")
         return out
 
+    def customer_side(self) -> list[str]:
+        uid = USERS["customer"]
+        out = []
+        for call in self.fake.calls_log:
+            to_channel = call.args.get("channel") == SHARED and call.route.startswith("chat.")
+            answered = call.route == "response_url" and (
+                self._response_urls.get(str(call.args.get("_id"))) == uid or not _private(call.args)
+            )
+            if to_channel or answered or call.args.get("user") == uid:
+                out.append(f"{call.route} {json.dumps(call.args, default=str)}")
+        return out
+
+    def mention(self, who: Role) -> str:
+        return f"<@{USERS[who]}>"
+
+    def channel_mention(self, channel: str | None = None) -> str:
+        if channel is None:
+            return f"<#{SHARED}|acme-support>"
+        return f"<#C0{channel.upper().replace('-', '')[:8]}|{channel}>"
+
     def pings(self) -> set[str]:
         found: set[str] = set()
         routes = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
@@ -273,6 +314,8 @@ async def slack_driver(db_url: str, world: World | None = None) -> AsyncIterator
     for e in world.experts:
         if e.who != "staff":
             fake.add_user(USERS[e.who], e.name)
+    for who in world.team:
+        fake.add_user(USERS[who], TEAM_NAMES[who])
     await fake.start()
     try:
         settings = replace(

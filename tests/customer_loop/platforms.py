@@ -26,7 +26,7 @@ from bot.clock import FakeClock
 from bot.commands.spec_loop import LOOP_ALIASES
 from bot.config import PresenceConfig, parse_config
 from bot.outgoing import Destination, OutgoingMessage
-from bot.ports import RateLimited
+from bot.ports import RateLimited, SendError
 from bot.refs import MessageRef
 from bot.settings import Settings
 from integrations.local import LocalPlatform
@@ -121,6 +121,11 @@ class LoopHarness(Protocol):
         """How many 429s the platform answered so far."""
         ...
 
+    def refuse_for_good(self) -> str:
+        """The next top-level channel post is refused for a reason that will not
+        pass (the app is not in the channel); returns the words of that reason."""
+        ...
+
     async def settle(self) -> None: ...
 
 
@@ -190,6 +195,7 @@ class CountingLocalPlatform(LocalPlatform):
         self.tried: dict[str, int] = {}
         self.limit_next = 0
         self.limited = 0
+        self.refuse_next: SendError | None = None
 
     async def send(
         self,
@@ -205,6 +211,9 @@ class CountingLocalPlatform(LocalPlatform):
                 self.limit_next -= 1
                 self.limited += 1
                 raise RateLimited(retry_after=0.5, reason="local: rate limited")
+            if self.refuse_next is not None:
+                refused, self.refuse_next = self.refuse_next, None
+                raise refused
         return await super().send(to, msg, idempotency_key=idempotency_key, resend=resend)
 
 
@@ -269,6 +278,10 @@ class LocalLoop:
 
     def refused(self) -> int:
         return self.platform.limited
+
+    def refuse_for_good(self) -> str:
+        self.platform.refuse_next = SendError("channel_not_found", retryable=False)
+        return "channel_not_found"
 
     async def settle(self) -> None:
         await self.app.wait_idle(30)
@@ -405,6 +418,10 @@ class SlackLoop:
 
     def refused(self) -> int:
         return self._limited - len(self.fake._queued["chat.postMessage"])
+
+    def refuse_for_good(self) -> str:
+        self.fake.fail("chat.postMessage", "not_in_channel")
+        return "not_in_channel"
 
     async def settle(self) -> None:
         await self.app.wait_idle(30)
@@ -598,6 +615,11 @@ class DiscordLoop:
 
     def refused(self) -> int:
         return self._limited - sum(e.times for e in self.fake._errors if e.status == 429)
+
+    def refuse_for_good(self) -> str:
+        body = {"message": "Missing Access", "code": 50001}
+        self.fake.queue_error("POST", r"/channels/\d+/messages", 403, body)
+        return "Discord refused (403, code 50001)"
 
     async def settle(self) -> None:
         await self.app.wait_idle(30)

@@ -211,6 +211,28 @@ async def test_broadcast_to_50_channels_through_429s_reaches_each_once(
         assert f"Broadcast #1 to {N} channel(s): {N} sent, 0 failed, 0 still trying" in report
 
 
+@on_every_platform
+async def test_a_channel_that_refuses_is_reported_with_the_platforms_reason(
+    platform: str, db_url: str
+) -> None:
+    async with run_loop(platform, db_url, extra=3) as h:
+        await h.command("lead", "broadcast all New export formats are live.", "triage")
+        await h.settle()
+        reason = h.refuse_for_good()
+        await h.press("lead", "broadcast:send:1", "triage")
+        await until(lambda: _delivered(h) >= 4)
+        await h.settle()
+        await h.command("lead", "broadcast report 1", "triage")
+        await h.settle()
+        report = h.private("lead")[-1].text
+        assert "Broadcast #1 to 5 channel(s): 4 sent, 1 failed, 0 still trying" in report
+        assert reason in report
+
+
+def _delivered(h: LoopHarness) -> int:
+    return sum("New export formats" in s.text for w in h.ids.channels for s in h.channel(w))
+
+
 # ---- digests -----------------------------------------------------------------------------------
 _ARCHIVE = (
     text(
@@ -238,6 +260,27 @@ _OPEN = text(
      WHERE c.name = :customer AND q.state IN ('open', 'acknowledged', 'answered', 'reopened')
     """
 )
+# Staff's day: every open question; breaching = a recorded breach, or the running
+# response clock's due time has passed; unowned = nobody assigned; the oldest.
+_STAFF_DAY = text(
+    """
+    SELECT COUNT(*) AS open,
+           SUM(CASE WHEN q.breached_at IS NOT NULL
+                     OR (q.first_response_at IS NULL AND q.first_response_due <= :now)
+                     OR (q.first_response_at IS NOT NULL AND q.next_response_due <= :now)
+                    THEN 1 ELSE 0 END) AS breaching,
+           SUM(CASE WHEN q.assignee_id IS NULL THEN 1 ELSE 0 END) AS unowned
+      FROM question q
+     WHERE q.state IN ('open', 'acknowledged', 'answered', 'reopened')
+    """
+).bindparams(bindparam("now", type_=UTCDateTime()))
+_OLDEST = text(
+    """
+    SELECT q.id, c.name FROM question q JOIN customer c ON c.id = q.customer_id
+     WHERE q.state IN ('open', 'acknowledged', 'answered', 'reopened')
+     ORDER BY q.created_at, q.id LIMIT 1
+    """
+)
 
 
 async def _from_archive(h: LoopHarness, customer: str, end: datetime) -> dict[str, str]:
@@ -261,14 +304,28 @@ async def _from_archive(h: LoopHarness, customer: str, end: datetime) -> dict[st
     }
 
 
+async def _staff_day_from_archive(h: LoopHarness, now: datetime) -> dict[str, str]:
+    sessions = h.app.sessions
+    assert sessions is not None
+    async with sessions() as s:
+        day = (await s.execute(_STAFF_DAY, {"now": now})).one()
+        oldest = (await s.execute(_OLDEST)).one()
+    return {
+        "Open": str(day.open),
+        "Breaching": str(day.breaching),
+        "Unowned": str(day.unowned),
+        "Oldest": f"#{oldest.id} ({oldest.name}),",
+    }
+
+
 @on_every_platform
 async def test_weekly_digest_numbers_equal_the_archive(platform: str, db_url: str) -> None:
-    # T0 is Tuesday 08:00 UTC; the digest is due next Monday 09:00. A question a day
+    # T0 is Tuesday 08:00 UTC; the week's digest is due next Monday 09:00, staff's
+    # daily at 08:30. A question a day
     # keeps each in a conversation of its own (one idle for 4 hours is not continued).
     clock = FakeClock(T0)
-    async with run_loop(
-        platform, db_url, clock=clock, digests={"customer_weekly": "Mon 09:00"}
-    ) as h:
+    digests = {"customer_weekly": "Mon 09:00", "staff_daily": "08:30"}
+    async with run_loop(platform, db_url, clock=clock, digests=digests) as h:
 
         async def later(**step: int) -> None:
             await h.settle()
@@ -307,3 +364,10 @@ async def test_weekly_digest_numbers_equal_the_archive(platform: str, db_url: st
         assert {k: other.fields.get(k) for k in expected} == await _from_archive(
             h, "Borealis AB", slot
         )
+
+        (staff,) = [s for s in h.channel("triage") if "Daily staff digest" in s.text]
+        day = await _staff_day_from_archive(h, clock.now())
+        assert day["Open"] == "3" and day["Oldest"] == "#2 (Acme Oy),"  # #1 is resolved
+        shown = {k: staff.fields.get(k, "") for k in day}
+        shown["Oldest"] = shown["Oldest"].rsplit(" ", 2)[0]  # "… 5d1h5m old": the age aside
+        assert shown == day, staff.text
