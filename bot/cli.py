@@ -85,7 +85,7 @@ def migrate() -> None:
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find.")],
+    query: Annotated[str, typer.Argument(help='Words to find; a "quoted phrase" in order.')],
     customer: Annotated[str | None, typer.Option(help="Only this customer.")] = None,
     channel: Annotated[str | None, typer.Option(help="Only this channel (slack:C0123).")] = None,
     author: Annotated[str | None, typer.Option(help="Only messages by this user id.")] = None,
@@ -127,7 +127,7 @@ def search(
             else:
                 typer.echo(
                     f"{h.created_at:%Y-%m-%d %H:%M} {h.customer or '-'} {h.author or '-'}: "
-                    f"{h.snippet}"
+                    f"{' '.join(h.snippet.split())} {h.url}"
                 )
         if not hits and not as_json:
             typer.echo("no matches")
@@ -153,6 +153,7 @@ def _hit_dict(h: Any) -> dict[str, Any]:
         "author": h.author,
         "created_at": h.created_at.isoformat(),
         "snippet": h.snippet,
+        "url": h.url,
     }
 
 

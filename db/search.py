@@ -66,11 +66,63 @@ class Hit:
     snippet: str
     platform_message_id: str = ""
     thread_id: str | None = None
+    url: str = ""  # the message on its platform (Slack permalink, Discord jump URL)
+
+
+def message_url(
+    platform: str, workspace: str | None, channel: str, message: str, thread: str | None
+) -> str:
+    """The link that opens a logged message on its platform, built from what the
+    log stores (no platform call, so the CLI and a search of fifty hits need none).
+    The same form each adapter's ChatPlatform.permalink returns: a Discord jump URL
+    (a thread is a channel there), a local:// reference, and Slack's archive link,
+    which opens in the reader's signed-in workspace (the log does not keep the
+    workspace's domain)."""
+    if platform == "discord":
+        # A thread's starter message lives in the parent channel, not in the thread.
+        where = thread if thread and thread != message else channel
+        return f"https://discord.com/channels/{workspace or '@me'}/{where}/{message}"
+    if platform == "slack":
+        url = f"https://slack.com/archives/{channel}/p{message.replace('.', '')}"
+        if thread and thread != message:
+            url += f"?thread_ts={thread}&cid={channel}"
+        return url
+    return f"{platform}://{channel}/{thread or message}/{message}"
 
 
 def terms(query: str) -> list[str]:
     """The words of a query, lowercased; everything else is dropped."""
-    return [w.lower() for w in _WORD.findall(query)][:MAX_TERMS]
+    return [w for group in phrases(query) for w in group]
+
+
+def phrases(query: str) -> list[tuple[str, ...]]:
+    """The query as groups of words that must appear together: a "quoted phrase"
+    is one group, every other word a group of its own. Only word characters
+    survive (at most MAX_TERMS words in all), so no quote, operator, column filter
+    or SQL a user types reaches the engine's query language."""
+    groups: list[tuple[str, ...]] = []
+    left = MAX_TERMS
+    for i, part in enumerate(query.split('"')):
+        found = [w.lower() for w in _WORD.findall(part)][:left]
+        left -= len(found)
+        # Odd parts sit between two quotes; an unclosed quote quotes nothing.
+        closed = i % 2 == 1 and i < query.count('"')
+        if closed and len(found) > 1:
+            groups.append(tuple(found))
+        else:
+            groups.extend((w,) for w in found)
+    return groups
+
+
+def _fts5_match(groups: list[tuple[str, ...]]) -> str:
+    # Each group is an FTS5 string ("a b" is the phrase a b); the words hold no quote.
+    return " ".join('"' + " ".join(g) + '"' for g in groups)
+
+
+def _tsquery(groups: list[tuple[str, ...]]) -> str:
+    # Words only (no operator characters), so to_tsquery sees lexemes and the
+    # operators put here: <-> within a phrase, & between groups.
+    return " & ".join("(" + " <-> ".join(g) + ")" if len(g) > 1 else g[0] for g in groups)
 
 
 def _conditions(filters: Filters, scope: Scope, params: dict[str, Any]) -> list[str]:
@@ -118,7 +170,8 @@ def _conditions(filters: Filters, scope: Scope, params: dict[str, Any]) -> list[
 
 _SELECT = """
     SELECT m.id, m.conversation_id, cu.name, ch.qualified, m.author_name, m.created_at,
-           {snippet}, m.platform_message_id, m.thread_id
+           {snippet}, m.platform_message_id, m.thread_id,
+           ch.platform, ch.platform_id, ch.workspace_id
 """
 _JOINS = """
     JOIN conversation c ON c.id = m.conversation_id
@@ -137,8 +190,8 @@ async def search_messages(
     customer: str | None = None,
     limit: int = 20,
 ) -> list[Hit]:
-    words = terms(query)
-    if not words:
+    groups = phrases(query)
+    if not groups:
         return []
     filters = filters or Filters(customer=customer)
     scope = scope or Scope.staff()
@@ -151,7 +204,7 @@ async def search_messages(
     if session.get_bind().dialect.name == "sqlite":
         params["since"] = _sqlite_time(params.get("since"))
         params["until"] = _sqlite_time(params.get("until"))
-        params["match"] = " ".join('"' + w + '"' for w in words)
+        params["match"] = _fts5_match(groups)
         sql = (
             _SELECT.format(snippet="snippet(message_fts, 0, '*', '*', '…', 16)")
             + " FROM message_fts JOIN message m ON m.id = message_fts.rowid"
@@ -160,7 +213,7 @@ async def search_messages(
             + " ORDER BY bm25(message_fts), m.id DESC LIMIT :limit"
         )
     else:
-        params["q"] = " & ".join(words)
+        params["q"] = _tsquery(groups)
         params["candidates"] = RANKED_CANDIDATES
         # Rank only the newest matches: a common word matches a third of a large
         # archive, and scoring every match costs seconds where the newest few
@@ -168,7 +221,7 @@ async def search_messages(
         sql = (
             _SELECT.format(
                 snippet="ts_headline('simple', m.text, to_tsquery('simple', :q), "
-                "'StartSel=*,StopSel=*,MaxWords=16,MinWords=5')"
+                "'StartSel=*,StopSel=*,MaxWords=24,MinWords=12')"
             )
             + " FROM (SELECT m.id FROM message m"
             + inner_joins
@@ -183,12 +236,15 @@ async def search_messages(
     when = UTCDateTime()
     dialect = session.get_bind().dialect
     hits = []
-    for mid, conv, cust, chan, author, created, snippet, pmid, thread in rows:
+    for row in rows:
+        mid, conv, cust, chan, author, created, snippet, pmid, thread = row[:9]
+        platform, channel_id, workspace = row[9:]
         if isinstance(created, str):
             created = datetime.fromisoformat(created)
         at = when.process_result_value(created, dialect)
         assert at is not None
-        hits.append(Hit(mid, conv, cust, chan, author, at, snippet or "", pmid, thread))
+        url = message_url(platform, workspace, channel_id, pmid, thread)
+        hits.append(Hit(mid, conv, cust, chan, author, at, snippet or "", pmid, thread, url))
     return hits
 
 

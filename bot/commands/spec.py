@@ -170,10 +170,12 @@ VERBS: tuple[Verb, ...] = (
     ),
     Verb(
         "search",
-        S,
-        "search the archive",
-        "/presence search invoice export",
-        (Arg("query", Kind.TEXT, "words to look for"),),
+        C,
+        "search the archive (customers: their own organisation's resolved conversations)",
+        "/presence search invoice export since:2026-01-01",
+        (Arg("query", Kind.TEXT, 'words to look for, a "quoted phrase", filters key:value'),),
+        details="Filters: since:DATE until:DATE (anyone); customer:NAME channel:#c "
+        "author:@who expert:@who topic:T status:S (staff).",
     ),
     Verb("snippet list", S, "the canned replies", "/presence snippet list"),
     Verb(

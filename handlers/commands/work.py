@@ -13,14 +13,14 @@ from bot import cards
 from bot.commands import Level
 from bot.config import PRIORITIES
 from bot.durations import format_duration
-from bot.errors import NotAllowed, UsageError
+from bot.errors import UsageError
 from bot.outgoing import Destination
 from bot.refs import UserRef
 from bot.timefmt import local
 from db.models import Person, Question, QuestionHold, QuestionNote
 from db.questions import queue
-from db.search import search_messages
 from handlers import offers, questions
+from handlers.commands import search_archive
 from handlers.commands.caller import Call, customer, handles, question, staff_person
 
 
@@ -267,13 +267,6 @@ async def _own_questions(call: Call) -> str:
 
 @handles("search")
 async def search(call: Call) -> str:
-    query = call.args["query"]
-    if call.level < Level.STAFF:
-        raise NotAllowed("Only staff can search the archive.")
-    hits = await search_messages(call.ctx.session, query[:200], limit=5)
-    if not hits:
-        return f"Nothing found for {short(query, 60)!r}."
-    return "\n".join(
-        f"{h.customer or '-'} · {h.author or '-'} · {h.created_at:%Y-%m-%d}: {h.snippet}"
-        for h in hits
-    )
+    # Staff search everything; a customer only their organisation's resolved
+    # conversations (handlers/commands/search_archive.py).
+    return await search_archive.run(call)
