@@ -31,6 +31,7 @@ from bot.context import Context
 from bot.durations import format_duration
 from bot.outgoing import Button, Destination, Field, OutgoingMessage
 from bot.refs import UserRef, parse_qualified
+from bot.routing.model import ExpertProfile
 from bot.services import Services
 from bot.timefmt import local
 from db.dialect import locks_rows
@@ -130,6 +131,7 @@ async def move_on(
     action: str,
     actor: str = "system",
     also_tried: set[str] | None = None,
+    prefer: Sequence[str] = (),
 ) -> Person | None:
     """Hand `q` to the next ranked candidate nobody has tried (one who is awake
     first, when its priority would not wake a quiet one), or to the triage channel.
@@ -139,7 +141,7 @@ async def move_on(
     tried = set(q.routing.get("tried", [])) | (also_tried or set())
     if current is not None:
         tried.add(current.qualified)
-    nxt = await _next_candidate(ctx, q, tried)
+    nxt = await _next_candidate(ctx, q, tried, prefer)
     old_dm = q.routing.get("dm_key")
     q.routing = {
         **{k: v for k, v in q.routing.items() if k not in ("dm_key", "digest_key")},
@@ -155,8 +157,9 @@ async def move_on(
     )
     q.assignee_id = nxt.id if nxt else None
     if nxt is not None:  # the cards show why the new owner, and why it moved
-        [cand] = [c for c in q.routing.get("candidates", []) if c["user"] == nxt.qualified][:1]
-        q.routing = {**q.routing, "reasons": [*cand.get("reasons", []), why.lower()]}
+        known = [c for c in q.routing.get("candidates", []) if c["user"] == nxt.qualified]
+        reasons = list(known[0].get("reasons", [])) if known else []
+        q.routing = {**q.routing, "reasons": [*reasons, why]}
     stamp = f"{action}:{q.id}:{ctx.now.timestamp()}"
     view = await questions.view_of(ctx, q)
     await ctx.edit(
@@ -183,10 +186,14 @@ async def move_on(
     return nxt
 
 
-async def _next_candidate(ctx: Context, q: Question, tried: set[str]) -> Person | None:
+async def _next_candidate(
+    ctx: Context, q: Question, tried: set[str], prefer: Sequence[str] = ()
+) -> Person | None:
     """The next of the ranked candidates stored at routing time, as "Not mine" picks
-    it; among them, one who may be messaged now comes first."""
-    untried = [c["user"] for c in q.routing.get("candidates", []) if c["user"] not in tried]
+    it; among them, one who may be messaged now comes first (and `prefer` before
+    all of them)."""
+    stored = [c["user"] for c in q.routing.get("candidates", [])]
+    untried = [u for u in [*prefer, *stored] if u not in tried]
     if not untried:
         return None
     profiles = {p.user: p for p in await routing.expert_profiles(ctx)}
@@ -250,14 +257,16 @@ async def _to_triage(ctx: Context, q: Question, view: cards.QuestionView, why: s
     )
 
 
-async def release(ctx: Context, user: str, holds: Sequence[RoutingHold]) -> None:
+async def release(
+    ctx: Context, user: str, holds: Sequence[RoutingHold], *, force: bool = False
+) -> None:
     """Deliver the due held DMs of one expert: the questions still offered to them,
     as one DM. A hold whose question was taken, answered or moved on meanwhile is
     dropped."""
     expert = await person_by_qualified(ctx.session, user)
+    profiles = {p.user: p for p in await routing.expert_profiles(ctx)}
     live: list[tuple[RoutingHold, Question]] = []
     for hold in holds:
-        hold.released_at = ctx.now
         q = await ctx.session.get(Question, hold.question_id)
         still = (
             q is not None
@@ -266,9 +275,18 @@ async def release(ctx: Context, user: str, holds: Sequence[RoutingHold]) -> None
             and offer_pending(q)
             and q.routing.get("held", {}).get("user") == user
         )
-        hold.outcome = "sent" if still else "dropped"
-        if still and q is not None:
-            live.append((hold, q))
+        if not still or q is None:
+            hold.released_at, hold.outcome = ctx.now, "dropped"
+            continue
+        mine = profiles.get(user)
+        quiet = routing.quiet_for(ctx, mine, q.priority) if mine and not force else None
+        if quiet is not None and mine is not None:
+            if not await _wake_another(ctx, q, hold, mine, quiet):
+                # Still quiet and nobody else awake: look again later.
+                hold.release_at = await _next_look(ctx, q, user, quiet)
+            continue
+        hold.released_at, hold.outcome = ctx.now, "sent"
+        live.append((hold, q))
     if expert is None or not live:
         return
     to = Destination.dm(UserRef(expert.platform, expert.platform_id))
@@ -290,6 +308,44 @@ async def release(ctx: Context, user: str, holds: Sequence[RoutingHold]) -> None
             q.routing = {**q.routing, "digest_key": key}
             routing.offer_started(ctx, q)
             _audit_released(ctx, q, hold, user)
+
+
+async def _wake_another(
+    ctx: Context, q: Question, hold: RoutingHold, mine: ExpertProfile, quiet: datetime
+) -> bool:
+    """The pick is still quiet but someone else who fits is awake now: they get it."""
+    fits, profiles = await routing.fitting(ctx, q)
+    by_user = {p.user: p for p in profiles}
+    tried = set(q.routing.get("tried", [])) | {mine.user}
+    untried = [u for u in fits if u not in tried and u in by_user]
+    awake = [u for u in untried if routing.quiet_for(ctx, by_user[u], q.priority) is None]
+    if not awake:
+        return False
+    hold.released_at, hold.outcome = ctx.now, "moved"
+    when = local(quiet, mine.calendar.timezone, ctx.now)
+    q.routing = {k: v for k, v in q.routing.items() if k != "held"}
+    await move_on(
+        ctx,
+        q,
+        why=f"{mine.name} is in quiet hours until {when}",
+        action="routing.rerouted_quiet",
+        prefer=awake,  # in rank order: the best of those awake now
+    )
+    return True
+
+
+async def _next_look(ctx: Context, q: Question, user: str, quiet: datetime) -> datetime:
+    """When to look at a held DM again: its expert's quiet ends, or someone else who
+    fits wakes, whichever is first."""
+    fits, profiles = await routing.fitting(ctx, q)
+    by_user = {p.user: p for p in profiles}
+    tried = set(q.routing.get("tried", [])) | {user}
+    wakes = [
+        routing.quiet_for(ctx, by_user[u], q.priority)
+        for u in fits
+        if u not in tried and u in by_user
+    ]
+    return min([quiet, *(w for w in wakes if w is not None and w > ctx.now)])
 
 
 def _heading(chunk: Sequence[tuple[RoutingHold, Question]]) -> str:
@@ -323,4 +379,4 @@ async def priority_changed(ctx: Context, q: Question) -> None:
         )
     ).all()
     for hold in holds:
-        await release(ctx, hold.user, [hold])
+        await release(ctx, hold.user, [hold], force=True)

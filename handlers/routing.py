@@ -84,6 +84,23 @@ def quiet_for(ctx: Context, expert: ExpertProfile, priority: str) -> datetime | 
     return offer.quiet_for(ctx.now, expert, priority, ctx.services.config.routing.quiet)
 
 
+async def fitting(ctx: Context, q: Question) -> tuple[list[str], list[ExpertProfile]]:
+    """Who fits `q` now (rank order, the asker excluded), from a fresh rank over
+    today's profiles and load, and the profiles themselves."""
+    asker = await ctx.session.get(Person, q.asker_id)
+    req = RoutingRequest(
+        text=q.summary,
+        language=q.language,
+        now=ctx.now,
+        topic=q.topic,
+        asker=asker.qualified if asker else None,
+    )
+    experts = await expert_profiles(ctx)
+    load = await open_load(ctx.session)
+    got = choose(req, experts, load, ctx.services.history, ctx.services.topics)
+    return [c.user for c in got.candidates if c.fits], experts
+
+
 def profile_of(profiles: list[ExpertProfile], user: str) -> ExpertProfile | None:
     return next((p for p in profiles if p.user == user), None)
 
@@ -97,11 +114,22 @@ async def hold_dm(ctx: Context, q: Question, expert: Person, key: str) -> bool:
     has_quiet = cfg.enabled or any(e.quiet_hours for e in ctx.services.config.experts)
     if not has_quiet:
         return False
-    profile = profile_of(await expert_profiles(ctx), expert.qualified)
+    profiles = await expert_profiles(ctx)
+    profile = profile_of(profiles, expert.qualified)
     if profile is None:
         return False
     until = quiet_for(ctx, profile, q.priority)
     reason = "quiet"
+    if until is not None:
+        # Someone else who fits may wake first: look again then (handlers/offers.py
+        # hands it to them if the pick is still quiet).
+        others, _ = await fitting(ctx, q)
+        for user in others:
+            other = profile_of(profiles, user)
+            if other is None or user == expert.qualified or user in q.routing.get("tried", []):
+                continue
+            wakes = quiet_for(ctx, other, q.priority) or ctx.now
+            until = max(ctx.now, min(until, wakes))
     if until is None:
         if q.priority != "low" or cfg.batch_low is None:
             return False

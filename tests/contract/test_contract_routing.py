@@ -20,6 +20,8 @@ countries, a clock it moves) and runs on local, Slack and Discord
 7. Quiet hours hold a normal-priority DM overnight; when they end, the expert gets
    one DM for everything that waited.
 8. An urgent question wakes the expert: raised to urgent, its held DM goes at once.
+9. A DM held for a quiet expert goes to someone else who fits as soon as they are
+   on duty, when that comes before the quiet ends.
 """
 
 from __future__ import annotations
@@ -348,3 +350,39 @@ async def test_an_urgent_question_wakes_the_expert(start_driver: StartDriver) ->
         clock.set(datetime(2026, 1, 13, 7, 1, tzinfo=UTC))  # the morning: nothing again
         await sweep(driver)
         assert len(expert_dms(driver, "staff")) == 1
+
+
+async def test_a_held_question_goes_to_whoever_fits_and_wakes_first(
+    start_driver: StartDriver,
+) -> None:
+    # Monday 20:00 UTC: Erin (Helsinki, the owner) and Sam (Tokyo) are both off.
+    # Sam's day starts at 00:00 UTC, Erin's at 07:00 UTC.
+    clock = FakeClock(MONDAY_EVENING + timedelta(hours=2))
+    tokyo = ExpertSpec("second", "Sam", timezone="Asia/Tokyo", country="JP", hours=OFFICE)
+    world = World(
+        clock=clock,
+        experts=(erin(hours=OFFICE), tokyo),
+        owner="staff",
+        routing={"quiet": {}},
+    )
+    async with start_driver(world) as driver:
+        root = await driver.post("customer", QUESTION)
+        await driver.settle()
+        [q] = await questions(driver.app)
+        assert q.routing["assignee"] == qualified(driver.app, "Erin")
+        clock.set(datetime(2026, 1, 12, 23, 59, tzinfo=UTC))
+        await sweep(driver)
+        assert expert_dms(driver, "staff") == [] and expert_dms(driver, "second") == []
+
+        clock.set(datetime(2026, 1, 13, 0, 1, tzinfo=UTC))  # 09:01 in Tokyo
+        await sweep(driver)
+        [dm] = expert_dms(driver, "second")
+        assert "rotate my API key" in dm
+        assert expert_dms(driver, "staff") == []  # Erin sleeps on
+        [moved] = await audit(driver.app, "routing.rerouted_quiet")
+        assert "Erin is in quiet hours" in (moved.reason or "")
+        [ack] = driver.thread(root)
+        assert "Sam" in ack.text, ack.text
+        clock.set(datetime(2026, 1, 13, 7, 1, tzinfo=UTC))  # Erin's morning: nothing for her
+        await sweep(driver)
+        assert expert_dms(driver, "staff") == []
