@@ -18,7 +18,7 @@ import re
 import shutil
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -90,7 +90,7 @@ def target(base: Path, name: str, now: datetime) -> Path:
 
 @dataclass
 class ExportJob:
-    database_url: str
+    database_url: str = field(repr=False)  # may carry a password
     customer: str
     customer_id: int
     out: Path
