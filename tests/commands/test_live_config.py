@@ -15,7 +15,6 @@ from db.models import Person, Question
 from tests.commands.conftest import ask, cmd, question, questions, start_bot
 from tests.conftest import TestBot
 
-
 # Past the grouping's idle limit (a new conversation, not a follow-up), still inside
 # Tuesday's business hours in Helsinki (T0 is 10:00 there).
 NEXT_DAY_PART = timedelta(hours=4, minutes=1)
@@ -92,9 +91,7 @@ async def test_another_worker_applies_sla_and_tier_changes_at_its_next_batch(
 ) -> None:
     first, second = two
     assert "from now on" in await cmd_on(two, "ADMIN", "sla set standard first_response 1h")
-    assert "tier is now standard" in await cmd_on(
-        two, "LEAD", "customer set tier Acme Oy standard"
-    )
+    assert "tier is now standard" in await cmd_on(two, "LEAD", "customer set tier Acme Oy standard")
     await only_second_handles(two)
     await second.platform.post("ACME", "ANNA", "How do I download last month's invoice as a PDF?")
     await second.settle()
