@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import Base
@@ -114,6 +114,17 @@ async def fill(
             await _flush(session, convs, msgs, qs)
             convs, msgs, qs = [], [], []
     await _flush(session, convs, msgs, qs)
+    if session.get_bind().dialect.name == "postgresql":
+        # The ids above were given explicitly: move the sequences past them, or the
+        # next row a running Presence logs would collide with them.
+        for model in (Conversation, Message, Question):
+            name = _table(model).name
+            await session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT max(id) FROM {name}))"
+                )
+            )
 
 
 def _table(model: type[Base]) -> Table:

@@ -18,6 +18,7 @@ from bot.app import App
 from bot.clock import FakeClock
 from bot.config import parse_config
 from bot.settings import Settings, load_settings
+from db.data_rights.synthetic import fill
 from db.models import AuditEntry, Conversation, Customer, Message
 from handlers.commands.export import wait_for_exports
 from integrations.local import LocalPlatform
@@ -155,3 +156,27 @@ async def test_chat_never_chooses_the_path(adminbot: TestBot, tmp_path: Path) ->
     assert folder.name.startswith("escape-") and "1 message(s)" in done
     assert not (tmp_path.parent / "escape").exists()
     assert load_settings({}).export_dir == Path("exports")  # the default
+
+
+async def test_questions_are_answered_while_a_large_export_runs(adminbot: TestBot) -> None:
+    """The export runs beside the worker, not in it: a customer's question asked
+    after the export started is acknowledged before the export is done (on
+    SQLite the export does not hold the write lock either)."""
+    assert adminbot.app.sessions is not None
+    async with adminbot.app.sessions.begin() as s:
+        await fill(s, "Big Oy", 6_000, start=T0 - timedelta(days=30), per_conversation=20)
+    before = len(adminbot.platform.sent)
+    await adminbot.platform.command("ADMIN", "export Big Oy")
+    await adminbot.platform.post("ACME", "ANNA", "Is the Numbat report broken again today?")
+    order: list[str] = []
+    for _ in range(1200):
+        await adminbot.settle()
+        for m in adminbot.platform.sent[before:]:
+            thread = m.to is not None and m.to.kind == "thread"
+            what = "written" if "written to" in m.text else "ack" if thread else ""
+            if what and what not in order:
+                order.append(what)
+        if "written" in order:
+            break
+        await asyncio.sleep(0.05)
+    assert order == ["ack", "written"], order
