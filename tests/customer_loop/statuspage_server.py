@@ -33,9 +33,10 @@ def incident(*updates: tuple[str, str, str], status: str = "investigating") -> d
         "updated_at": "2026-11-24T07:55:00Z",
         "resolved_at": "2026-11-24T09:00:00Z" if status == "resolved" else None,
         "components": [{"id": "c-api", "name": "API"}],
+        # Statuspage lists an incident's updates newest first.
         "incident_updates": [
             {"id": uid, "status": st, "body": body, "created_at": f"2026-11-24T07:5{i}:00Z"}
-            for i, (uid, st, body) in enumerate(updates)
+            for i, (uid, st, body) in reversed(list(enumerate(updates)))
         ],
     }
 

@@ -129,14 +129,27 @@ async def test_statuspage_incident_links_question_and_posts_resolution_in_its_th
         assert _told(h, "bore", asked, "looking into API errors") == 1
         assert _told(h, "acme", unrelated, "incident") == 0
 
-        done = ("u2", "resolved", "Error rates are back to normal.")
-        page.body = summary([incident(first, done, status="resolved")])
+        # Two updates between polls: both reach the thread, once each.
+        found = ("u2", "identified", "A faulty deploy; rolling back.")
+        watch = ("u3", "monitoring", "Rolled back; error rates are falling.")
+        page.body = summary([incident(first, found, watch, status="monitoring")])
         await h.app.loop_tasks.tick()
         await h.app.loop_tasks.tick()  # nothing new on the page: nothing said again
         await h.settle()
-        assert _told(h, "bore", asked, "back to normal") == 1
+        said = _texts(h.thread("bore", asked))
+        assert sum("rolling back" in t for t in said) == 1
+        assert sum("error rates are falling" in t for t in said) == 1
+
+        # The summary lists unresolved incidents only: a resolved one leaves it.
+        page.body = summary()
+        await h.app.loop_tasks.tick()
+        await h.app.loop_tasks.tick()
+        await h.settle()
         assert _told(h, "bore", asked, "is resolved") == 1
-        assert _told(h, "acme", unrelated, "back to normal") == 0
+        assert _told(h, "acme", unrelated, "resolved") == 0
+        await h.command("bore", "status", "bore")
+        await h.settle()
+        assert "All systems operational" in h.private("bore")[-1].text
 
 
 @on_every_platform
