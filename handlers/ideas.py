@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from bot.board.similar import rank
 from bot.context import Context
@@ -265,6 +265,10 @@ async def board(ctx: Context, which: str, person: Person) -> OutgoingMessage:
         query = query.where(Idea.status == which)
     if which == "new":
         query = query.order_by(Idea.created_at.desc(), Idea.id.desc())
+    elif which == "status":
+        # Every idea, along its way: new, under review, … shipped, declined last.
+        stage = case({s: i for i, s in enumerate(LABELS)}, value=Idea.status, else_=len(LABELS))
+        query = query.order_by(stage, n.desc(), Idea.id)
     else:
         query = query.where(Idea.status != "declined") if which in ("top", "mine") else query
         query = query.order_by(n.desc(), Idea.id)
@@ -282,7 +286,8 @@ async def board(ctx: Context, which: str, person: Person) -> OutgoingMessage:
         )
         if len(buttons) < MAX_BUTTONS and idea.status not in ("shipped", "declined"):
             buttons.append(Button(f"Vote #{idea.id}", f"idea:vote:{idea.id}"))
-    return OutgoingMessage(text="\n".join(lines), title=f"Ideas: {which}", buttons=tuple(buttons))
+    title = "Ideas by status" if which == "status" else f"Ideas: {which}"
+    return OutgoingMessage(text="\n".join(lines), title=title, buttons=tuple(buttons))
 
 
 MAX_COMMENTS = 15

@@ -12,7 +12,8 @@ from bot.commands.levels import Level
 from bot.commands.spec import Arg, Kind, Verb
 
 IDEA_STATUSES = ("new", "review", "planned", "progress", "shipped", "declined")
-IDEA_LISTS = ("top", "new", "mine", *IDEA_STATUSES[1:])
+# `status`: every idea grouped along its way (new … shipped, declined last).
+IDEA_LISTS = ("top", "new", "mine", "status", *IDEA_STATUSES[1:])
 COMPONENT_STATES = ("operational", "degraded", "partial", "major", "maintenance")
 INCIDENT_ACTIONS = ("open", "update", "resolve")
 C, S, L = Level.CUSTOMER, Level.STAFF, Level.LEAD
@@ -29,7 +30,7 @@ LOOP_VERBS: tuple[Verb, ...] = (
     Verb(
         "loop ideas",
         C,
-        "the idea board with vote buttons: top, new, mine, or one status",
+        "the idea board with vote buttons: top, new, mine, by status, or one status",
         "/presence ideas top",
         (Arg("which", Kind.CHOICE, "which ideas", required=False, choices=IDEA_LISTS),),
         aliases=("ideas",),

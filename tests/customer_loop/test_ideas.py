@@ -102,6 +102,12 @@ async def test_board_lists_with_vote_buttons_and_hides_organisations(loopbot_fac
     assert "📌 staff: planned: Scheduled for Q1." in shown
     assert not any("Anna" in line or "Acme" in line for line in shown)
 
+    # `ideas status`: every idea along its way, the planned one after the new one.
+    await p.command("SVEN", "ideas status", channel_id="BOREALIS")
+    await bot.settle()
+    lines = answers(bot, "SVEN")[-1].splitlines()
+    assert [line.split(" · ")[:2] for line in lines] == [["#1", "new"], ["#2", "planned"]]
+
 
 async def test_add_to_ideas_from_a_detected_idea(loopbot: TestBot) -> None:
     p = loopbot.platform

@@ -91,7 +91,13 @@ async def test_two_customers_vote_on_one_idea_and_each_hears_once_when_shipped(
         assert not [s for s in h.channel("triage") if "is now shipped" in s.text]
 
         # The board's lists as the issue writes them: `ideas [top|new|mine|<status>]`.
-        for which, listed in (("new", True), ("mine", True), ("shipped", True), ("review", False)):
+        for which, listed in (
+            ("new", True),
+            ("mine", True),
+            ("shipped", True),
+            ("status", True),
+            ("review", False),
+        ):
             await h.command("bore", f"ideas {which}", "bore")
             await h.settle()
             board = h.private("bore")[-1].text
