@@ -368,7 +368,12 @@ def _audit_released(ctx: Context, q: Question, hold: RoutingHold, user: str) -> 
 
 
 async def priority_changed(ctx: Context, q: Question) -> None:
-    """A question raised to a priority that wakes people: its held DM goes now."""
+    """A running offer is re-timed for the new priority (from when it was made); a
+    question raised to a priority that wakes people has its held DM sent now."""
+    offered = q.routing.get("offered_at")
+    if offer_pending(q) and q.offer_due_at is not None and offered:
+        after = ctx.services.config.routing.timeout_for(q.priority)
+        q.offer_due_at = datetime.fromisoformat(offered) + after if after else None
     if not ctx.services.config.routing.quiet.rule.wakes(q.priority):
         return
     holds = (

@@ -176,5 +176,6 @@ def offer_started(ctx: Context, q: Question) -> None:
     configured time for the question's priority (none configured: it never does)."""
     after = ctx.services.config.routing.timeout_for(q.priority)
     q.offer_due_at = ctx.now + after if after is not None else None
-    if "held" in q.routing:
-        q.routing = {k: v for k, v in q.routing.items() if k != "held"}
+    # Kept so a change of priority can re-time the running offer.
+    kept = {k: v for k, v in q.routing.items() if k != "held"}
+    q.routing = {**kept, "offered_at": ctx.now.isoformat()}

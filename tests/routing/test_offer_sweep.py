@@ -234,3 +234,23 @@ async def test_low_priority_dms_by_day_go_out_as_one_digest_per_window(start: St
         assert new is not None and new.key.startswith("held:local:")
         assert new.message["title"] == "2 low-priority questions for you"
         assert await count(run, sent.where(OutboxMessage.purpose == "expert_dm")) == dms_before + 1
+
+
+async def test_a_new_priority_re_times_the_running_offer(start: Start) -> None:
+    raw = config(
+        {"offer_timeout": "30m", "offer_timeouts": {"urgent": "5m"}}, "Mon-Sun 00:00-24:00"
+    )
+    async with start(raw, EVENING) as run:
+        assert run.app.sessions is not None
+        async with run.app.sessions() as s:
+            q = (await s.scalars(select(Question).order_by(Question.id))).first()
+        assert q is not None and q.offer_due_at == EVENING + timedelta(minutes=30)
+        run.clock.advance(timedelta(minutes=6))
+        owner = q.routing["assignee"].split(":")[1]
+        await run.platform.command(owner, f"priority {q.id} urgent")
+        await run.app.wait_idle(30)
+        async with run.app.sessions() as s:
+            again = await s.get(Question, q.id)
+        assert again is not None and again.offer_due_at == EVENING + timedelta(minutes=5)
+        await fleet(run)
+        assert await audits(run, "question.offer_timeout") == Counter({f"question:{q.id}": 1})
