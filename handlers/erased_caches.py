@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -42,6 +42,9 @@ _CHECKED = "presence.data_rights_epoch_checked"
 # several Apps in one process).
 _SEEN: WeakKeyDictionary[ResolvedHistory, str] = WeakKeyDictionary()
 _REBUILDS: set[asyncio.Task[None]] = set()
+# Imported while the app starts, before it loads the caches (handlers.grouping
+# imports this module). Erasures write wall-clock times, as this is.
+_IMPORTED = datetime.now(UTC)
 
 
 async def sync_caches(ctx: Context) -> None:
@@ -53,13 +56,14 @@ async def sync_caches(ctx: Context) -> None:
         return
     info[_CHECKED] = True
     history = ctx.services.history
-    epoch = await current_epoch(ctx.session)
+    epoch, at = await current_epoch(ctx.session)
     seen = _SEEN.get(history)
     if seen is None:
-        # First look since the start, which built the caches from the archive.
-        _SEEN[history] = epoch
-        return
+        # First look since the start, which built the caches from the archive after
+        # this module was imported: only an erasure since then can be missing.
+        seen = "" if at is not None and at > _IMPORTED else epoch
     if seen == epoch:
+        _SEEN[history] = epoch
         return
     _SEEN[history] = epoch
     _refill(history, _empty_like(history))

@@ -11,7 +11,7 @@ two erasures committing at once need no read-modify-write to both be seen."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,14 +25,22 @@ EPOCH_PLATFORM = "presence"
 EPOCH_WORKSPACE = "data-rights-epoch"
 
 
-async def current_epoch(session: AsyncSession) -> str:
-    """The token now; "" before the first erasure."""
-    data = await session.scalar(
-        select(Installation.data).where(
-            Installation.platform == EPOCH_PLATFORM, Installation.workspace_id == EPOCH_WORKSPACE
+async def current_epoch(session: AsyncSession) -> tuple[str, datetime | None]:
+    """The token now ("" before the first erasure), and when it was set."""
+    row = (
+        await session.execute(
+            select(Installation.data, Installation.installed_at).where(
+                Installation.platform == EPOCH_PLATFORM,
+                Installation.workspace_id == EPOCH_WORKSPACE,
+            )
         )
-    )
-    return str((data or {}).get("epoch", ""))
+    ).first()
+    if row is None:
+        return "", None
+    at = row.installed_at
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return str((row.data or {}).get("epoch", "")), at
 
 
 async def bump_epoch(session: AsyncSession, now: datetime) -> str:

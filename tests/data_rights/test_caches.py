@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 import typer
 
+from bot.app import App
 from bot.config import parse_config
 from bot.data_rights.cli import register
 from bot.outgoing import OutgoingMessage
@@ -123,3 +124,28 @@ async def test_retention_reaches_the_running_routing_history(drbot: TestBot) -> 
     shown = _shown(after)
     assert SECRET not in shown and "press Export" not in shown
     assert not [f for f in after.fields if f.label.startswith(SIMILAR)], shown
+
+
+async def test_a_forget_between_start_and_the_first_event_is_seen(
+    drbot: TestBot, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker started before the forget but with nothing handled since: its
+    first batch still notices the erasure (it happened after the caches loaded)."""
+    await _answered_question(drbot)
+    first = drbot.app
+    await first.stop()
+    restarted = App(first.settings, first.config, clock=drbot.clock, platforms=first.platforms)
+    await restarted.start()  # loads the history, her question in it
+    drbot.app = restarted
+    try:
+        monkeypatch.setenv("DATABASE_URL", db_url)
+        await asyncio.to_thread(_cli, ["forget", "--user", "local:ANNA", "--yes"])
+        drbot.clock.advance(timedelta(days=1))
+        _, after = await _ask(
+            drbot, "SVEN", "BOREALIS", "How do I download an invoice as a PDF file?"
+        )
+        shown = _shown(after)
+        assert "press Export" not in shown and SECRET not in shown
+        assert not [f for f in after.fields if f.label.startswith(SIMILAR)], shown
+    finally:
+        await restarted.stop()
