@@ -120,9 +120,11 @@ async def record_update(
     by: str,
     *,
     external_id: str | None = None,
+    notify: bool = True,
 ) -> IncidentUpdate:
-    """Store an update and post it to every linked thread; a `resolved` update
-    resolves the incident."""
+    """Store an update and post it to every linked thread (unless `notify` is
+    off: the caller posts several at once); a `resolved` update resolves the
+    incident."""
     update = IncidentUpdate(
         incident_id=inc.id,
         external_id=external_id,
@@ -139,12 +141,28 @@ async def record_update(
     if status == RESOLVED and inc.resolved_at is None:
         inc.resolved_at = ctx.now
         ctx.audit(by, "incident.resolved", f"incident:{inc.id}")
-    icon = "✅" if status == RESOLVED else "ℹ️"
-    what = "is resolved" if status == RESOLVED else f"update ({status})"
+    if notify:
+        await _tell_linked(ctx, inc, [update])
+    return update
+
+
+def _update_line(inc: Incident, update: IncidentUpdate, limit: int) -> str:
+    icon = "✅" if update.status == RESOLVED else "ℹ️"
+    what = "is resolved" if update.status == RESOLVED else f"update ({update.status})"
+    return f"{icon} Incident #{inc.id} {what}: {_short(update.body, limit)}"
+
+
+async def _tell_linked(ctx: Context, inc: Incident, updates: list[IncidentUpdate]) -> None:
+    """One message per linked thread for these updates, oldest first. Several in
+    one message keep their order: separate messages sent at once may not."""
+    if not updates:
+        return
+    limit = max(200, 1500 // len(updates))
     msg = OutgoingMessage(
-        text=f"{icon} Incident #{inc.id} {what}: {_short(update.body, 1500)}",
+        text="\n".join(_update_line(inc, u, limit) for u in updates),
         title=inc.title[:200],
     )
+    update = updates[-1]
     for q in await linked_questions(ctx, inc.id):
         thread = await _thread_of(ctx, q)
         if thread is None:
@@ -156,7 +174,6 @@ async def record_update(
             purpose="incident",
             question_id=q.id,
         )
-    return update
 
 
 async def linked_questions(ctx: Context, incident_id: int) -> Sequence[Question]:
@@ -280,16 +297,22 @@ async def _apply_incident(ctx: Context, pi: PageIncident) -> int:
             )
         ).all()
     )
-    changes = 0
+    new: list[IncidentUpdate] = []
     for u in pi.updates:
         if u.id in known:
             continue
-        await record_update(ctx, inc, u.status, u.body, "statuspage", external_id=u.id)
-        changes += 1
+        new.append(
+            await record_update(
+                ctx, inc, u.status, u.body, "statuspage", external_id=u.id, notify=False
+            )
+        )
     if pi.resolved and inc.status != RESOLVED:
-        await record_update(ctx, inc, RESOLVED, "This incident has been resolved.", "statuspage")
-        changes += 1
+        body = "This incident has been resolved."
+        new.append(await record_update(ctx, inc, RESOLVED, body, "statuspage", notify=False))
     elif not pi.resolved and inc.status != pi.status:
         inc.status, inc.updated_at = pi.status[:32], ctx.now
-        changes += 1
-    return changes
+        await _tell_linked(ctx, inc, new)
+        return len(new) + 1
+    # Everything this poll brought, in one message per thread.
+    await _tell_linked(ctx, inc, new)
+    return len(new)

@@ -135,7 +135,8 @@ async def test_statuspage_incident_links_question_and_posts_resolution_in_its_th
         assert _told(h, "bore", asked, "looking into API errors") == 1
         assert _told(h, "acme", unrelated, "incident") == 0
 
-        # Two updates between polls: both reach the thread, once each.
+        # Two updates between polls: one message in the thread, oldest first (two
+        # messages sent at once could arrive in either order).
         found = ("u2", "identified", "A faulty deploy; rolling back.")
         watch = ("u3", "monitoring", "Rolled back; error rates are falling.")
         page.body = summary([incident(first, found, watch, status="monitoring")])
@@ -145,6 +146,8 @@ async def test_statuspage_incident_links_question_and_posts_resolution_in_its_th
         said = _texts(h.thread("bore", asked))
         assert sum("rolling back" in t for t in said) == 1
         assert sum("error rates are falling" in t for t in said) == 1
+        (both,) = [t for t in said if "rolling back" in t]
+        assert "falling" in both and both.index("rolling back") < both.index("falling")
 
         # The summary lists unresolved incidents only: a resolved one leaves it.
         page.body = summary()
