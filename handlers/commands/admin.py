@@ -15,7 +15,7 @@ from bot.durations import format_duration
 from bot.errors import NotFound, UsageError
 from db.models import Customer
 from handlers.commands.caller import Call, channel, handles, require, staff_person
-from handlers.commands.overrides import customer_named, ensure_expert, store
+from handlers.commands.overrides import customer_named, ensure_expert, live_for, store
 
 _TOPIC_MAX = 20
 
@@ -162,7 +162,11 @@ async def sla_set(call: Call) -> str:
     target = call.args["target"]
     length: timedelta = call.args["duration"]
     await _keep(call, f"sla:{tier}", target, int(length.total_seconds()))
-    # Every worker reloads SLA targets when the version moves (overrides.LiveOverrides).
+    # In force here for the very next event; every other worker reloads SLA targets
+    # at its next batch, when it sees the overrides version move (LiveOverrides).
+    live = live_for(call.ctx.services)
+    if live is not None:
+        live.apply_now(tier, target, int(length.total_seconds()))
     return (
         f"SLA {tier}: {target.replace('_', ' ')} is now {format_duration(length)} "
         "for questions opened from now on (`config show` marks it)."

@@ -22,6 +22,7 @@ moved, in this worker and in every other one.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -110,18 +111,32 @@ def sla_changes(rows: list[ChatOverride]) -> dict[str, dict[str, int]]:
     return sla
 
 
+# Each worker's reloader by its Services (by id: a mutable dataclass is unhashable),
+# so `sla set` can reach the one of the worker it runs in.
+_LIVE: weakref.WeakValueDictionary[int, LiveOverrides] = weakref.WeakValueDictionary()
+
+
 class LiveOverrides:
     """Keeps a running worker's SLA policies equal to the file's plus the stored
     chat changes, whichever worker made them. `refresh` costs one indexed read
     when nothing changed; the processor calls it at the start of each batch, so a
-    change is in force for the next event handled (the sweeper shares the same
-    `Services`, and reads SLA targets from the questions anyway)."""
+    change made in another worker is in force from this worker's next batch (the
+    sweeper shares the same `Services`, and reads SLA targets from the questions
+    anyway). The worker that runs `sla set` applies it at once (`apply_now`), for
+    the next event of the same batch too."""
 
     def __init__(self, baseline: PresenceConfig, services: Services, version: int) -> None:
         self._baseline = baseline  # the file, before any chat change
         self._services = services
         self.version = version
         self.reloads = 0
+        _LIVE[id(services)] = self
+
+    def apply_now(self, tier: str, target: str, seconds: int) -> None:
+        self._services.config = with_sla(self._services.config, {tier: {target: seconds}})
+        # Reload from the database at the next batch whatever the version says: if
+        # this batch rolls back, the change it applied here is undone there.
+        self.version = -1
 
     async def refresh(self, session: AsyncSession) -> None:
         version = await overrides_version(session)
@@ -131,6 +146,12 @@ class LiveOverrides:
         self._services.config = with_sla(self._baseline, changes)
         self.version = version
         self.reloads += 1
+
+
+def live_for(services: Services) -> LiveOverrides | None:
+    """The reloader of the worker holding `services` (None outside a running App)."""
+    found = _LIVE.get(id(services))
+    return found if found is not None and found._services is services else None
 
 
 async def apply_overrides(

@@ -5,12 +5,14 @@ expert set-up, the newly watched channel."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
+from db.inbox import pending_count
 from db.models import Person, Question
 from tests.commands.conftest import ask, cmd, question, questions, start_bot
 from tests.conftest import TestBot
@@ -132,3 +134,25 @@ async def test_another_worker_opens_questions_in_a_channel_watched_from_chat(
     await second.settle()
     [q] = await questions(second)
     assert q.customer_id is not None
+
+
+async def test_sla_set_applies_to_the_next_event_of_the_same_batch(db_url: str) -> None:
+    bot = await start_bot(db_url)
+    try:
+        processor, sessions, ingest = bot.app.processor, bot.app.sessions, bot.app.ingest
+        assert processor is not None and sessions is not None and ingest is not None
+        await processor.stop()  # both events wait, then are handled in one batch
+        await bot.platform.command("ADMIN", "sla set gold first_response 2h")
+        await bot.platform.post("ACME", "ANNA", "How do I download last month's invoice?")
+        for _ in range(500):
+            async with sessions() as s:
+                if not ingest.queued and await pending_count(s) == 2:
+                    break
+            await asyncio.sleep(0.01)
+        assert await processor.process_batch()
+        async with sessions() as s:
+            assert await pending_count(s) == 0  # one batch took both
+        [q] = await questions(bot)
+        assert _first_response_after(q) == timedelta(hours=2)
+    finally:
+        await bot.app.stop()

@@ -332,6 +332,7 @@ async def test_customer_set(bot: TestBot) -> None:
 
 
 async def test_expert_add(bot: TestBot) -> None:
+    await cmd(bot, "AMY", "help")  # Presence learns her name (whatever ran before, -n 2)
     answer = await cmd(bot, "LEAD", "expert add <@AMY> billing onboarding")
     assert answer == "Amy is an expert (billing, onboarding)."
     assert "needs the lead level" in await cmd(bot, "EVE", "expert add <@AMY>")
