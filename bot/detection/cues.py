@@ -53,6 +53,7 @@ _BACKCHANNEL = frozenset(tuple(tokens(p)) for p in lx.BACKCHANNEL)
 _TAGS = frozenset(tuple(tokens(p)) for p in lx.TAGS)
 _PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lx.PROBLEM_STRONG)
 _REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WEAK)
+_REQUEST_LEAD_ONLY = frozenset(tuple(tokens(p)) for p in lx.REQUEST_LEAD_ONLY)
 _ANY_VERBS = lx.ANY_VERBS
 _GREETING_WORDS = frozenset(w for p in lx.GREETING for w in tokens(p)) | {
     "everybody",
@@ -180,15 +181,16 @@ def _match_phrases(
 
 
 def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_words: int) -> bool:
+    if key in _REQUEST_LEAD_ONLY:
+        # "can you reset it", "please add me" ask; "what can you do", "oh please" do not:
+        # these request only where they open the sentence or clause.
+        return all(w in lx.FILLERS for w in words[:i])
     if key in _REQUEST_WEAK:
         # "I need access to X" opens a request; "and now I need it, too" does not
         nxt = words[j] if j < len(words) else ""
         lead = all(w in lx.FILLERS for w in words[:i])
         return lead and bool(nxt) and nxt not in _NOT_AN_OBJECT and n_words <= 15
-    # "seems to please everybody" uses the verb, not the request
-    return not (
-        key[0] in ("please", "pls", "plz") and i > 0 and words[i - 1] in lx.INFINITIVE_MARKS
-    )
+    return True
 
 
 def _scand_v1(w1: str, w2: str) -> bool:
@@ -264,6 +266,8 @@ def read_cues(cleaned: Cleaned) -> Cues:
             names.add("multiq")
     if "!" in text:
         names.add("excl")
+    if text[:1].isupper():
+        names.add("cap_start")  # a writer who capitalises tends to punctuate questions too
     last = text.rstrip()[-1:] if text.strip() else ""
     if last == "." and not text.rstrip().endswith(".."):
         names.add("end_period")  # the writer punctuated a statement

@@ -36,12 +36,40 @@ def feature_strings(cues: Cues) -> list[str]:
     start = 0
     while start < len(plain) - 1 and plain[start] in FILLERS:
         start += 1
+    feats.append(_shape_conjunction(cues.names, len(plain)))
     if plain:
         feats.append("f:" + plain[start])
         if start + 1 < len(plain):
             feats.append(f"f2:{plain[start]}_{plain[start + 1]}")
         feats.append("l:" + plain[-1])
     return feats
+
+
+# How the first sentence opens, most telling first.
+_SHAPES = (
+    ("first_wh_aux", "wh_aux"),
+    ("first_wh_subj", "wh_subj"),
+    ("first_wh_start", "wh"),
+    ("first_aux_subj_start", "aux_subj"),
+    ("first_aux_start", "aux"),
+    ("first_anyone_start", "anyone"),
+)
+_ENDS = (("endq", "q"), ("end_period", "period"), ("end_comma", "comma"), ("end_open", "open"))
+
+
+def _shape_conjunction(names: frozenset[str], n_words: int) -> str:
+    """One feature joining opening shape, closing punctuation, length and case.
+
+    A linear model cannot learn on its own that "what you need is ..." ending in
+    a period is a statement while "what you doing" typed in lower case is a
+    question: the same opening means different things depending on how the
+    writer closes and punctuates, so the combination gets a weight of its own.
+    """
+    shape = next((short for name, short in _SHAPES if name in names), "none")
+    end = next((short for name, short in _ENDS if name in names), "other")
+    size = "s" if n_words <= 4 else "m" if n_words <= 9 else "l"
+    case = "cap" if "cap_start" in names else "low"
+    return f"x:{shape}|{end}|{size}|{case}"
 
 
 @lru_cache(maxsize=1 << 17)

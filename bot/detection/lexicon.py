@@ -253,9 +253,11 @@ TRAILING_NOISE: frozenset[str] = frozenset(
 # Indirect questions: "I wonder whether ...", "do you know if ...".
 WONDER: tuple[str, ...] = _p(
     "i wonder|wondering|i was wondering|do you know|do u know|any idea|is it possible|",
-    "is there a way|is there any way|not sure how|i'm not sure|not sure if|curious|",
+    "is there a way|is there any way|not sure how|not sure if|not sure whether|not sure what|",
+    "not sure where|not sure which|not sure why|curious if|curious whether|curious how|",
     "can't figure out|cant figure out|trying to figure out|mietin|ihmettelen|tiedättekö|",
-    "tiedätkö|onko mahdollista|en tiedä miten|en ole varma|olisiko mahdollista|undrar|",
+    "tiedätkö|onko mahdollista|en tiedä miten|en ole varma onko|en ole varma miten|",
+    "en ole varma mitä|olisiko mahdollista|undrar|",
     "jag undrar|vet ni|vet du om|är det möjligt|går det att|inte säker på|jag funderar på|",
     "lurer på|jeg lurer på|spekulerer på|jeg spekulerer på|ved i|ved du om|vet dere|",
     "er det muligt|er det mulig|ikke sikker på",
@@ -288,7 +290,9 @@ PROBLEM_STRONG: frozenset[str] = frozenset(
         "401|429|502|503|504|shows the wrong|showing the wrong|visar fel|viser feil|",
         "viser forkerte|viser den forkerte|näyttää väärää|näkyy väärä|slutade fungera|",
         "lakkasi toimimasta|lakkasivat toimimasta|fejlede|fejler|feilet|feiler|failed again|",
-        "403|404|500|broken|can't access|can't log in|cant login|crash|crashed|crasher|crashes|",
+        "403|404|500|is broken|are broken|it's broken|its broken|seems broken|looks broken|",
+        "broken again|got broken|can't access|can't log in|cant login|crash|crashed|",
+        "crasher|crashes|",
         "crashing|does not work|doesn't load|doesn't work|doesnt work|ei aukea|ei lataudu|",
         "ei näy|ei onnistu|ei toimi|ei toimi enää|emme pääse|en pääse|epäonnistui|epäonnistuu|",
         "error|errors|exception|failed|failing|fails|feilmelding|fejlmeddelelse|felmeddelande|",
@@ -312,6 +316,16 @@ REQUEST_WEAK: frozenset[str] = frozenset(
         "jeg vil gjerne|let me know|send me|send meg|send mig|skicka|tarvitsemme|tarvitsen|",
         "tarvitsisin|vi behöver|vi har brug for|vi skulle vilja|vi trenger|vi vil gerne|",
         "vi vil gjerne|vi vill ha|we need|we would like|we'd like",
+    )
+)
+
+# Request phrases that ask only when they open a sentence or clause: "can you add
+# me" asks, "what can you do" and "oh please" do not.
+REQUEST_LEAD_ONLY: frozenset[str] = frozenset(
+    _p(
+        "please|pls|plz|plox|kindly|can you|could you|would you|can u|could u|can someone|",
+        "could someone|can anyone|kan ni|kan du|kunde ni|kunde du|kan i|kunne i|vil i|",
+        "kan dere|kunne dere|vil dere|snälla|vänligen|venligst|vennligst",
     )
 )
 

@@ -60,7 +60,11 @@ def augment(
     for text, label, weight, source in examples:
         stripped = text.rstrip()
         if label == 1 and stripped.endswith("?") and _shaped(stripped) and rng.random() < 0.6:
-            out.append((drop_question_mark(stripped), 1, weight * 0.6, source + "+noq"))
+            # Who leaves out the "?" mostly types casually too: lower case, chat spelling.
+            bare = drop_question_mark(stripped)
+            if rng.random() < 0.7:
+                bare = chatify(bare, rng) if rng.random() < 0.5 else bare.lower()
+            out.append((bare, 1, weight * 0.6, source + "+noq"))
         if rng.random() < 0.25:
             out.append((chatify(text, rng), label, weight * 0.6, source + "+chat"))
     return out
