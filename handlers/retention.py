@@ -5,6 +5,7 @@ the write lock for long; a restart just carries on."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -51,6 +52,12 @@ class RetentionSweeper:
 
     async def stop(self) -> None:
         await self._loop.stop()
+        # The worker's other data-rights work (App.stop calls this once): exports
+        # started from chat stop at their next batch and tell the admin.
+        from handlers.commands.export import stop_exports
+
+        if not await asyncio.to_thread(stop_exports):
+            log.warning("an export from chat did not stop in time; its folder stays .partial")
 
     async def _round(self) -> bool:
         await self.sweep()

@@ -44,6 +44,20 @@ _DATE = re.compile(r"(?:since=)?(\d{4}-\d{2}-\d{2})", re.I)
 # however many admins ask at once.
 _ONE_AT_A_TIME = threading.Lock()
 _RUNNING: set[threading.Thread] = set()
+# Set while the worker shuts down: a running export stops at its next batch of
+# messages (its partial folder removed, the admin told) rather than holding the
+# shutdown for minutes or leaving half a folder behind.
+_STOPPING = threading.Event()
+
+
+class ExportStopped(Exception):
+    """The worker is shutting down."""
+
+
+def _check_stopping(done: int, total: int) -> None:
+    del done, total
+    if _STOPPING.is_set():
+        raise ExportStopped
 
 
 def export_dir() -> Path:
@@ -128,6 +142,7 @@ class ExportJob:
                     self.since,
                     now=self.clock.now(),
                     retention_days=self.retention_days,
+                    progress=_check_stopping,
                 )
             partial.rename(self.out)
             detail |= {
@@ -141,6 +156,13 @@ class ExportJob:
                 f"Export of {self.customer} written to {self.out}/: "
                 f"{summary.conversations} conversation(s), {summary.messages} message(s), "
                 f"{summary.questions} question(s), {summary.people} people."
+            )
+        except ExportStopped:
+            shutil.rmtree(partial, ignore_errors=True)
+            action, detail["error"] = "customer.export_failed", "stopped"
+            text = (
+                f"The export of {self.customer} was stopped: Presence shut down before it "
+                "was written, and nothing was kept. Please ask again."
             )
         except Exception as e:
             ref = uuid.uuid4().hex[:8]
@@ -179,6 +201,16 @@ class ExportJob:
                 )
         finally:
             await engine.dispose()
+
+
+def stop_exports(timeout: float = 30.0) -> bool:
+    """At shutdown: running exports stop at their next batch and report; True when
+    all are done within `timeout` seconds."""
+    _STOPPING.set()
+    try:
+        return wait_for_exports(timeout)
+    finally:
+        _STOPPING.clear()  # another App in this process (tests) may export again
 
 
 def wait_for_exports(timeout: float = 60.0) -> bool:

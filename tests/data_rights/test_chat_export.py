@@ -19,7 +19,8 @@ from bot.clock import FakeClock
 from bot.config import parse_config
 from bot.settings import Settings, load_settings
 from db.data_rights.synthetic import fill
-from db.models import AuditEntry, Conversation, Customer, Message
+from db.engine import make_engine, make_sessionmaker
+from db.models import AuditEntry, Conversation, Customer, Message, OutboxMessage
 from handlers.commands.export import wait_for_exports
 from integrations.local import LocalPlatform
 from tests.conftest import T0, TestBot
@@ -180,3 +181,29 @@ async def test_questions_are_answered_while_a_large_export_runs(adminbot: TestBo
             break
         await asyncio.sleep(0.05)
     assert order == ["ack", "written"], order
+
+
+async def test_shutdown_stops_a_running_export_cleanly(
+    adminbot: TestBot, db_url: str, tmp_path: Path
+) -> None:
+    assert adminbot.app.sessions is not None
+    async with adminbot.app.sessions.begin() as s:
+        await fill(s, "Big Oy", 6_000, start=T0 - timedelta(days=30), per_conversation=20)
+    [started] = await _answers(adminbot, "ADMIN", "export Big Oy")
+    assert started.startswith("Exporting Big Oy")
+    await adminbot.app.stop()  # SIGTERM while it runs
+
+    assert [f.name for f in (tmp_path / "exports").iterdir()] == []  # no half folder
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as s:
+            detail = await s.scalar(
+                select(AuditEntry.detail).where(AuditEntry.action == "customer.export_failed")
+            )
+            told = await s.scalar(
+                select(OutboxMessage.message).where(OutboxMessage.key.like("export:%"))
+            )
+    finally:
+        await engine.dispose()
+    assert detail is not None and detail["error"] == "stopped"
+    assert told is not None and "was stopped: Presence shut down" in told["text"]
