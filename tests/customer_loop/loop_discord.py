@@ -84,6 +84,7 @@ class DiscordLoop:
             "lead": LEAD,
         }
         self._limited = 0
+        self._last: dict[str, Any] | None = None
 
     def _roles(self, who: Who) -> list[str]:
         return [STAFF_ROLE] if who in ("staff", "lead") else []
@@ -96,6 +97,7 @@ class DiscordLoop:
     async def _dispatch(self, kind: str, payload: dict[str, Any]) -> None:
         # The gateway has no ack: wait until the core stored (or dropped) the event.
         before = self._seen()
+        self._last = payload
         await self.fake.dispatch(kind, payload)
         await eventually(lambda: self._seen() > before, within=15.0)
 
@@ -196,6 +198,17 @@ class DiscordLoop:
         body = {"message": "Missing Access", "code": 50001}
         self.fake.queue_error("POST", r"/channels/\d+/messages", 403, body)
         return "Discord refused (403, code 50001)"
+
+    async def redeliver_last(self) -> None:
+        # The gateway replays the frame (a resume after a hiccup); the core drops it.
+        assert self._last is not None, "nothing dispatched yet"
+        session = self.fake.connected()[0]
+        seq = next(f["s"] for f in reversed(session.log) if f["d"] is self._last)
+        ingest = self.app.ingest
+        assert ingest is not None
+        duplicates = ingest.duplicates
+        await self.fake.replay(session, seq=seq)
+        await eventually(lambda: ingest.duplicates > duplicates, within=15.0)
 
     async def settle(self) -> None:
         await self.app.wait_idle(30)

@@ -9,8 +9,9 @@ from typing import Any
 
 from bot.app import App
 from bot.clock import FakeClock
+from bot.events import Event
 from bot.outgoing import Destination, OutgoingMessage
-from bot.ports import RateLimited, SendError
+from bot.ports import EventSink, RateLimited, SendError
 from bot.refs import MessageRef
 from integrations.local import LocalPlatform
 from integrations.local.platform import LocalMessage
@@ -34,6 +35,17 @@ class CountingLocalPlatform(LocalPlatform):
         self.limit_next = 0
         self.limited = 0
         self.refuse_next: SendError | None = None
+        self.last: Event | None = None
+
+    def attach(self, sink: EventSink) -> None:
+        platform = self
+
+        class _Keeping:  # keeps the last event, to deliver it again
+            async def receive(self, event: Event) -> bool:
+                platform.last = event
+                return await sink.receive(event)
+
+        super().attach(_Keeping())
 
     async def send(
         self,
@@ -120,6 +132,10 @@ class LocalLoop:
     def refuse_for_good(self) -> str:
         self.platform.refuse_next = SendError("channel_not_found", retryable=False)
         return "channel_not_found"
+
+    async def redeliver_last(self) -> None:
+        assert self.platform.last is not None, "nothing delivered yet"
+        await self.platform._deliver(self.platform.last)
 
     async def settle(self) -> None:
         await self.app.wait_idle(30)

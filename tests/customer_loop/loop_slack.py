@@ -51,6 +51,7 @@ class SlackLoop:
         self._answers_to: dict[str, str] = {}  # response_url id -> user id
         self._seq = itertools.count(500_000)
         self._limited = 0
+        self._last: dict[str, str] | None = None
 
     def _ts(self) -> str:
         if self.clock is None:
@@ -63,6 +64,7 @@ class SlackLoop:
     async def command(self, who: Who, text: str, where: str) -> None:
         form = self.fake.command(self.ids.people[who], text, channel=self.ids.channels[where])
         self._remember(form, who)
+        self._last = form
         assert await self.wire.command(form), self.wire.last_response
 
     async def post(
@@ -137,6 +139,11 @@ class SlackLoop:
     def refuse_for_good(self) -> str:
         self.fake.fail("chat.postMessage", "not_in_channel")
         return "not_in_channel"
+
+    async def redeliver_last(self) -> None:
+        # The same signed slash command payload again (a proxy's retry, a double submit).
+        assert self._last is not None, "no command delivered yet"
+        assert await self.wire.command(self._last), self.wire.last_response
 
     async def settle(self) -> None:
         await self.app.wait_idle(30)

@@ -89,6 +89,11 @@ class LoopHarness(Protocol):
         pass (the app is not in the channel); returns the words of that reason."""
         ...
 
+    async def redeliver_last(self) -> None:
+        """The platform delivers its last delivery again (Slack: the same signed
+        payload; Discord: the gateway replays the event; local: the same event)."""
+        ...
+
     async def settle(self) -> None: ...
 
 

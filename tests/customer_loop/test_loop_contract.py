@@ -79,6 +79,8 @@ async def test_two_customers_vote_on_one_idea_and_each_hears_once_when_shipped(
 
         await h.command("staff", "idea-status 1 shipped Released in 4.3", "triage")
         await h.settle()
+        await h.redeliver_last()  # the platform delivers that command again
+        await h.settle()
         # A colleague marks it shipped too, a moment later: customers hear once.
         await h.command("lead", "idea-status 1 shipped Out now in 4.3", "triage")
         await h.settle()
