@@ -183,8 +183,9 @@ def _match_phrases(
 def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_words: int) -> bool:
     if key in _REQUEST_LEAD_ONLY:
         # "can you reset it", "please add me" ask; "what can you do", "oh please" do not:
-        # these request only where they open the sentence or clause.
-        return all(w in lx.FILLERS for w in words[:i])
+        # these request only where they open the sentence or clause, and a bare
+        # "please" needs something after it ("please add me", not "oh please").
+        return all(w in lx.FILLERS for w in words[:i]) and (len(key) > 1 or j < len(words))
     if key in _REQUEST_WEAK:
         # "I need access to X" opens a request; "and now I need it, too" does not
         nxt = words[j] if j < len(words) else ""

@@ -1,0 +1,56 @@
+"""Chat and spoken phrasing: questions typed without "?", and statements that
+only open like questions or only mention a request or a problem word."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.detection import Detector
+
+
+@pytest.fixture(scope="module")
+def det() -> Detector:
+    return Detector.load()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what time does the webinar start",
+        "anyone else getting logged out every hour",
+        "I'm not sure how to export the audit log",
+        "we need it by friday, can you confirm",
+    ],
+)
+def test_casual_questions_without_a_question_mark_need_a_reply(det: Detector, text: str) -> None:
+    d = det.detect(text)
+    assert d.is_question, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a question word and a subject open a clause, not a question
+        "what we ended up doing was a nightly export",
+        "When we moved to the new plan, it got faster.",
+        "Which is why we moved the job to Sunday.",
+        # uncertainty alone asks nothing
+        "I'm not sure it matters much",
+        # "can you" / "please" that do not open the sentence ask for nothing
+        "you know how you can never find anything in there",
+        "oh please, not again",
+        # "broken" alone is no problem report
+        "that was a broken promise",
+    ],
+)
+def test_statements_that_only_look_like_asking_need_no_reply(det: Detector, text: str) -> None:
+    d = det.detect(text)
+    assert not d.is_question, d
+    assert d.kind not in ("request", "problem"), d
+
+
+def test_the_same_words_still_report_and_request_where_they_lead(det: Detector) -> None:
+    assert det.detect("the export is broken again").kind == "problem"
+    assert det.detect("please add me to the beta").kind == "request"
+    assert det.detect("hi, please enable SSO for our team").kind == "request"
+    assert det.detect("snälla lägg till mig i betan").kind == "request"
