@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import PresenceConfig, SlaConfig
 from bot.refs import parse_qualified
 from bot.services import Services
+from db.dialect import insert_ignoring_conflicts
 from db.directory import channel_by_qualified, person_by_qualified
 from db.models import Channel, ChatOverride, Customer, Expert, Person
 
@@ -59,22 +60,24 @@ async def store(
 
 
 async def _bump(session: AsyncSession, *, by: str, now: datetime) -> None:
-    # FOR UPDATE (PostgreSQL; SQLite has one writer anyway): two workers' changes
-    # at once give two increments, never one lost.
+    # The first change ever creates the row: two workers' first changes at once must
+    # not both insert it (the second waits, then inserts nothing).
+    await session.execute(
+        insert_ignoring_conflicts(session, ChatOverride).values(
+            scope=VERSION_SCOPE, key=VERSION_KEY, value={"v": 0}, set_by=by, set_at=now
+        )
+    )
+    # FOR UPDATE (PostgreSQL; SQLite has one writer anyway) and read afresh: two
+    # workers' changes at once give two increments, never one lost.
     row: ChatOverride | None = await session.scalar(
         select(ChatOverride)
         .where(ChatOverride.scope == VERSION_SCOPE, ChatOverride.key == VERSION_KEY)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    if row is None:
-        session.add(
-            ChatOverride(
-                scope=VERSION_SCOPE, key=VERSION_KEY, value={"v": 1}, set_by=by, set_at=now
-            )
-        )
-    else:
-        row.value = {"v": _as_int(row.value.get("v")) + 1}
-        row.set_by, row.set_at = by, now
+    assert row is not None
+    row.value = {"v": _as_int(row.value.get("v")) + 1}
+    row.set_by, row.set_at = by, now
 
 
 def _as_int(value: Any) -> int:

@@ -12,10 +12,12 @@ from datetime import timedelta
 
 import pytest
 
+from db.engine import make_engine, make_sessionmaker
 from db.inbox import pending_count
 from db.models import Person, Question
+from handlers.commands.overrides import all_overrides, overrides_version, store
 from tests.commands.conftest import ask, cmd, question, questions, start_bot
-from tests.conftest import TestBot
+from tests.conftest import T0, TestBot
 
 # Past the grouping's idle limit (a new conversation, not a follow-up), still inside
 # Tuesday's business hours in Helsinki (T0 is 10:00 there).
@@ -156,3 +158,27 @@ async def test_sla_set_applies_to_the_next_event_of_the_same_batch(db_url: str) 
         assert _first_response_after(q) == timedelta(hours=2)
     finally:
         await bot.app.stop()
+
+
+async def test_two_workers_first_changes_at_once_both_count(db_url: str) -> None:
+    """The version row's first insert and its increments under concurrency: the
+    second transaction waits for the first, and no increment is lost."""
+    engine = make_engine(db_url)
+    sessions = make_sessionmaker(engine)
+    try:
+        async with sessions.begin() as first:
+            await store(first, "sla:gold", "first_response", 3600, by="local:A", now=T0)
+
+            async def second_change() -> None:
+                async with sessions.begin() as second:
+                    await store(second, "sla:*", "resolution", 7200, by="local:B", now=T0)
+
+            waiting = asyncio.create_task(second_change())
+            await asyncio.sleep(0.3)  # the second is blocked on the first's row or lock
+            assert not waiting.done()
+        await asyncio.wait_for(waiting, 30)
+        async with sessions() as s:
+            assert await overrides_version(s) == 2
+            assert len(await all_overrides(s)) == 2  # the version row is not listed
+    finally:
+        await engine.dispose()
