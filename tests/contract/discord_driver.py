@@ -357,7 +357,9 @@ class DiscordDriver:
         return out
 
     def _customer_place(self, cid: str) -> bool:
-        """The customer channel or a thread under it."""
+        """The customer channel, a thread under it, or a DM with the customer."""
+        if cid == self.fake.dm_channels.get(str(AUTHORS["customer"]["id"])):
+            return True
         return cid == CHANNEL or self.fake.channels.get(cid, {}).get("parent_id") == CHANNEL
 
     def customer_side(self) -> list[str]:

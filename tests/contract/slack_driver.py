@@ -273,7 +273,9 @@ class SlackDriver:
         uid = USERS["customer"]
         out = []
         for call in self.fake.calls_log:
-            to_channel = call.args.get("channel") == SHARED and call.route.startswith("chat.")
+            where = call.args.get("channel")
+            dm = "D" + uid[1:]  # the fake's conversations.open
+            to_channel = where in (SHARED, dm) and call.route.startswith("chat.")
             answered = call.route == "response_url" and (
                 self._response_urls.get(str(call.args.get("_id"))) == uid or not _private(call.args)
             )

@@ -334,6 +334,8 @@ async def test_reply(d: Driver) -> None:
     await press_new(d, "second", "Send to customer", before)
     replies = [s for s in d.thread(root) if "We fixed the export, please retry." in s.text]
     assert len(replies) == 1
+    # The leak check after each test sees the customer's thread: this reply is there.
+    assert any("We fixed the export, please retry." in c for c in d.customer_side())
     assert (await question(d, q)).first_response_at is not None
     # Once confirmed for this channel, the next reply goes straight out.
     assert "Sent to the customer" in await run(d, "second", f"reply {q} One more thing.")
