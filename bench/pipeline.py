@@ -61,6 +61,7 @@ class SqlCounter:
     def _seen(self, _conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
         if self.on:
             words = re.sub(r"\s+", " ", statement).strip()
+            words = re.sub(r"sa_savepoint_\d+", "sa_savepoint_N", words)
             self.counts[re.sub(r"\(.*", "", words)[:70]] += 1
 
     def report(self, n: int) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.settings import normalise_database_url
+from db.sqlite_cursor import one_hop_connection_class
 
 
 def is_sqlite(url_or_engine: str | AsyncEngine) -> bool:
@@ -31,9 +32,14 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 
 def _sqlite_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, connect_args={"timeout": 60})
+    one_hop = one_hop_connection_class()
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        if one_hop is not None and type(dbapi_conn) is one_hop.__base__:
+            # Same layout, cursors that run a statement in one trip to the driver's
+            # thread instead of four (db/sqlite_cursor.py).
+            dbapi_conn.__class__ = one_hop
         # Let SQLAlchemy, not the driver, decide when transactions begin, so that
         # the "begin" hook below can take the write lock up front.
         dbapi_conn.isolation_level = None
