@@ -6,12 +6,18 @@ without filters, next to a floor measured in the same run on the same database
 Target: p95 < 50 ms at 1,000,000 messages.
 
     python bench/search.py [--messages 1000000] [--queries 200] [--skip-postgres] [--skip-sqlite]
+        [--sqlite-file PATH] [--postgres-url URL]
+
+With --sqlite-file / --postgres-url the database is kept, and a later run that
+finds the messages already there measures the queries without generating them
+again (the ingest figures are those of the run that generated them).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import sys
 import tempfile
@@ -27,13 +33,14 @@ from sqlalchemy import insert, select, text  # noqa: E402
 from bench._common import percentile, table, temp_postgres, write_json  # noqa: E402
 from db.engine import make_engine, make_sessionmaker  # noqa: E402
 from db.migrate import upgrade_async  # noqa: E402
-from db.models import Channel, Conversation, Customer, Message, Person  # noqa: E402
+from db.models import Channel, Conversation, Customer, Message, Person, Question  # noqa: E402
 from db.search import Filters, Scope, search_messages  # noqa: E402
 
 CUSTOMERS = 200
 CHANNELS_PER_CUSTOMER = 2
 PEOPLE = 2000
 START = datetime(2025, 1, 1, tzinfo=UTC)
+TOPICS = ("billing", "export", "api", "login", "webhooks", "reports", "sso", "other")
 
 
 def vocabulary(rng: random.Random, size: int = 8000) -> list[str]:
@@ -110,6 +117,7 @@ async def ingest(url: str, n: int, rng: random.Random, vocab: list[str]) -> dict
     while made < n:
         rows_conv: list[dict[str, Any]] = []
         rows_msg: list[dict[str, Any]] = []
+        rows_q: list[dict[str, Any]] = []
         for _ in range(min(chunk, n - made) // conv_size or 1):
             conv_id += 1
             channel = rng.randrange(CUSTOMERS * CHANNELS_PER_CUSTOMER) + 1
@@ -125,9 +133,11 @@ async def ingest(url: str, n: int, rng: random.Random, vocab: list[str]) -> dict
                     "message_count": conv_size,
                 }
             )
+            first_id = (conv_id - 1) * conv_size + 1
             for k in range(conv_size):
                 rows_msg.append(
                     {
+                        "id": first_id + k,
                         "conversation_id": conv_id,
                         "channel_id": channel,
                         "platform_message_id": f"r{conv_id}" if k == 0 else f"m{conv_id}.{k}",
@@ -139,14 +149,34 @@ async def ingest(url: str, n: int, rng: random.Random, vocab: list[str]) -> dict
                         "created_at": at + timedelta(seconds=k),
                     }
                 )
+            # One question a conversation, most resolved: what customer scope
+            # (resolved only) and the expert/topic/status filters look at.
+            rows_q.append(
+                {
+                    "conversation_id": conv_id,
+                    "message_id": first_id,
+                    "channel_id": channel,
+                    "customer_id": (channel - 1) // CHANNELS_PER_CUSTOMER + 1,
+                    "asker_id": rng.randrange(50, PEOPLE) + 1,
+                    "state": "resolved" if rng.random() < 0.7 else "open",
+                    "summary": "",
+                    "topic": rng.choice(TOPICS),
+                    "assignee_id": rng.randrange(50) + 1,
+                    "created_at": at,
+                }
+            )
         async with sessions.begin() as s:
             await s.execute(insert(Conversation), rows_conv)
             await s.execute(insert(Message), rows_msg)
+            await s.execute(insert(Question), rows_q)
         made += len(rows_msg)
         if sys.stdout.isatty() or made == n:
             end = "" if sys.stdout.isatty() and made < n else "\n"
             print(f"\r  {url.split(':')[0]}: {made:,}/{n:,} messages", end=end, flush=True)
     elapsed = time.perf_counter() - t0
+    async with engine.connect() as conn:  # planner statistics, as autovacuum would gather
+        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await auto.execute(text("ANALYZE"))
     size = await index_size(engine)
     await engine.dispose()
     return {"messages": made, "ingest_per_s": round(made / elapsed), "index_mb": size}
@@ -166,19 +196,37 @@ async def index_size(engine: Any) -> float | None:
         return round((size or 0) / 1e6, 1)
 
 
-async def latencies(url: str, rng: random.Random, vocab: list[str], q: int) -> list[dict[str, Any]]:
+async def latencies(url: str, vocab: list[str], q: int) -> list[dict[str, Any]]:
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
-    mid = vocab[:11] + vocab[11:400]
-    cases: dict[str, tuple[Filters, Scope]] = {
-        "no filter": (Filters(), Scope.staff()),
-        "customer filter": (Filters(customer="Customer 7"), Scope.staff()),
-        "date range": (
-            Filters(since=START + timedelta(days=30), until=START + timedelta(days=60)),
-            Scope.staff(),
-        ),
-        "customer scope (resolved only)": (Filters(), Scope.customer(7)),
-    }
+    rng = random.Random(11)  # the same queries whether or not this run generated the data
+    mid = vocab[:400]  # the words people type: common to fairly rare
+    month = Filters(since=START + timedelta(days=30), until=START + timedelta(days=60))
+    staff = Scope.staff()
+
+    def words(n: int) -> str:
+        return " ".join(rng.choice(mid) for _ in range(n))
+
+    def phrase() -> str:
+        # Two neighbouring words of a generated message: a phrase that exists.
+        said = sentence(rng, vocab).split()
+        i = rng.randrange(len(said) - 1)
+        return f'"{said[i]} {said[i + 1]}"'
+
+    cases: list[tuple[str, Any, Filters, Scope]] = [
+        ("one word", lambda: words(1), Filters(), staff),
+        ("two words", lambda: words(2), Filters(), staff),
+        ("phrase", phrase, Filters(), staff),
+        ("one word + date range (30 days)", lambda: words(1), month, staff),
+        ("one word + customer", lambda: words(1), Filters(customer="Customer 7"), staff),
+        ("one word + channel", lambda: words(1), Filters(channel="local:C14"), staff),
+        ("one word + author", lambda: words(1), Filters(author="local:U1234"), staff),
+        ("one word + expert", lambda: words(1), Filters(expert="local:U7"), staff),
+        ("one word + topic + status", lambda: words(1), Filters(topic="sso", status="open"), staff),
+        ("customer scope, one word", lambda: words(1), Filters(), Scope.customer(7)),
+        ("customer scope, two words", lambda: words(2), Filters(), Scope.customer(7)),
+        ("customer scope + date range", lambda: words(1), month, Scope.customer(7)),
+    ]
     rows = []
     async with sessions() as s:
         floor = []
@@ -187,15 +235,14 @@ async def latencies(url: str, rng: random.Random, vocab: list[str], q: int) -> l
             await s.scalar(select(Message.id).where(Message.id == rng.randrange(1, 1000)))
             floor.append(time.perf_counter() - t)
         rows.append(_row("floor: primary-key lookup", floor))
-        for name, (filters, scope) in cases.items():
-            for words in (1, 2):
-                times = []
-                for _ in range(q):
-                    query = " ".join(rng.choice(mid) for _ in range(words))
-                    t = time.perf_counter()
-                    await search_messages(s, query, filters=filters, scope=scope, limit=20)
-                    times.append(time.perf_counter() - t)
-                rows.append(_row(f"{name}, {words} word(s)", times))
+        for name, query_of, filters, scope in cases:
+            times = []
+            for _ in range(q):
+                query = query_of()
+                t = time.perf_counter()
+                await search_messages(s, query, filters=filters, scope=scope, limit=20)
+                times.append(time.perf_counter() - t)
+            rows.append(_row(name, times))
     await engine.dispose()
     return rows
 
@@ -214,16 +261,21 @@ async def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--skip-postgres", action="store_true")
     ap.add_argument("--skip-sqlite", action="store_true")
+    ap.add_argument("--sqlite-file", type=Path, default=None, help="keep the SQLite database here")
+    ap.add_argument("--postgres-url", default=None, help="use (and keep) this PostgreSQL database")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     out: dict[str, Any] = {"messages": args.messages, "backends": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        targets = [] if args.skip_sqlite else [("sqlite", f"sqlite+aiosqlite:///{tmp}/search.db")]
-        for name, url in targets:
-            out["backends"][name] = await _one(url, args)
+        if not args.skip_sqlite:
+            path = args.sqlite_file or Path(tmp) / "search.db"
+            out["backends"]["sqlite"] = await _one(f"sqlite+aiosqlite:///{path}", args)
         if not args.skip_postgres:
-            with temp_postgres() as url:
-                out["backends"]["postgresql"] = await _one(url, args)
+            if args.postgres_url:
+                out["backends"]["postgresql"] = await _one(args.postgres_url, args)
+            else:
+                with temp_postgres() as url:
+                    out["backends"]["postgresql"] = await _one(url, args)
     for name, res in out["backends"].items():
         print(
             f"\n{name}: {res['ingest']['messages']:,} messages, "
@@ -237,8 +289,36 @@ async def main() -> None:
 async def _one(url: str, args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(7)
     vocab = vocabulary(rng)
-    ing = await ingest(url, args.messages, rng, vocab)
-    return {"ingest": ing, "latency": await latencies(url, rng, vocab, args.queries)}
+    ing = await _generated(url, args.messages)
+    if ing is None:
+        ing = await ingest(url, args.messages, rng, vocab)
+        await _remember(url, ing)
+    return {"ingest": ing, "latency": await latencies(url, vocab, args.queries)}
+
+
+async def _generated(url: str, n: int) -> dict[str, Any] | None:
+    """The ingest figures of an earlier run that generated these n messages here."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            sql = text("SELECT v FROM bench_search_ingest WHERE n = :n")
+            raw = await conn.scalar(sql, {"n": n})
+    except Exception:  # no such table: nothing generated here yet
+        raw = None
+    finally:
+        await engine.dispose()
+    return json.loads(raw) if raw else None
+
+
+async def _remember(url: str, ing: dict[str, Any]) -> None:
+    engine = make_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE IF NOT EXISTS bench_search_ingest (n INT, v TEXT)"))
+        await conn.execute(
+            text("INSERT INTO bench_search_ingest (n, v) VALUES (:n, :v)"),
+            {"n": ing["messages"], "v": json.dumps(ing)},
+        )
+    await engine.dispose()
 
 
 if __name__ == "__main__":
