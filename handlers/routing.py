@@ -95,6 +95,7 @@ async def fitting(ctx: Context, q: Question) -> tuple[list[str], list[ExpertProf
         topic=q.topic,
         asker=asker.qualified if asker else None,
     )
+    await sync_caches(ctx)  # as in route(): no erased text in the ranking
     experts = await expert_profiles(ctx)
     load = await open_load(ctx.session)
     got = choose(req, experts, load, ctx.services.history, ctx.services.topics)
