@@ -184,15 +184,20 @@ class App:
             self.sessions, self.services, self.clock, on_said=self.outbox.wake
         )
         self.loop_tasks.start()
+        from handlers.suggestions import Suggester
         for name, adapter in self._given_platforms.items():
             self.platforms[name] = adapter
         for name, factory in configured_adapters(s).items():
             if name not in self.platforms:
                 self.platforms[name] = factory(s, self.ingest, self.config)
+        services = self.services
         for name, adapter in self.platforms.items():
             attach = getattr(adapter, "attach", None)
             if callable(attach):
                 attach(self.ingest)
+            provide = getattr(adapter, "provide_suggestions", None)
+            if callable(provide):
+                provide(Suggester(self.sessions, lambda: services.config))
             await adapter.start()
             log.info("%s adapter connected", name)
         # Only now: a message left pending by a crash must find its platform connected.

@@ -6,6 +6,7 @@ core never sees a platform payload and the adapter never sees the database.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -88,3 +89,8 @@ class PlatformAdapter(ChatPlatform, Protocol):
     def ready_info(self) -> dict[str, Any]:
         """Facts for PRESENCE_READY_FILE (e.g. {"slack_http_url": ...})."""
         ...
+
+
+# (platform, option being typed, what was typed so far) -> up to 25 (name, value)
+# suggestions, for adapters whose command forms autocomplete.
+Suggest = Callable[[str, str, str], Awaitable[list[tuple[str, str]]]]

@@ -23,7 +23,7 @@ from discord.http import Route
 from bot.config import PresenceConfig
 from bot.errors import ConfigError
 from bot.outgoing import Destination, OutgoingMessage
-from bot.ports import EventSink, Member, SendError
+from bot.ports import EventSink, Member, SendError, Suggest
 from bot.refs import MessageRef, UserRef, parse_qualified
 from integrations.discord import commands, errors, render, translate
 from integrations.discord.listeners import Listeners
@@ -74,6 +74,10 @@ class DiscordAdapter:
         self._runner: asyncio.Task[None] | None = None
         self.places = Places(self.client, self._note_forbidden)
         self._warned_forbidden: set[str] = set()
+
+    def provide_suggestions(self, suggest: Suggest) -> None:
+        """Autocomplete answers from the core (customers, experts, topics as stored)."""
+        self.listeners.suggest = suggest
 
     # -- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:

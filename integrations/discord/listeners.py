@@ -20,7 +20,7 @@ import discord
 
 from bot.config import PresenceConfig
 from bot.events import ButtonPressed, CommandInvoked, Event
-from bot.ports import EventSink
+from bot.ports import EventSink, Suggest
 from integrations.discord import commands, translate
 
 log = logging.getLogger("presence.discord")
@@ -42,6 +42,9 @@ class Listeners:
         # Set by the adapter: is this user staff in any server? For presses in a
         # DM, where Discord sends a bare user without roles.
         self.staff_lookup: Callable[[int], Awaitable[bool]] | None = None
+        # Set by the core: suggestions from the shared rows (customers and experts
+        # added from chat too); without it, from the config file.
+        self.suggest: Suggest | None = None
 
     def attach(self) -> None:
         handlers: dict[str, Callable[..., Awaitable[None]]] = {
@@ -179,7 +182,12 @@ class Listeners:
 
     async def _autocomplete(self, interaction: discord.Interaction) -> None:
         focused = commands.focused_option(interaction.data or {})
-        suggestions = commands.choices(self._config, *focused) if focused else []
+        if not focused:
+            suggestions: list[tuple[str, str]] = []
+        elif self.suggest is not None:
+            suggestions = await self.suggest("discord", *focused)
+        else:
+            suggestions = commands.choices(self._config, *focused)
         choices = [discord.app_commands.Choice(name=n, value=v) for n, v in suggestions]
         try:
             await interaction.response.autocomplete(choices)
