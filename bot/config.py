@@ -51,6 +51,7 @@ class CustomerConfig:
     timezone: str | None = None
     language: str | None = None
     triage: bool = True  # post a triage card for every question of this customer
+    priority: str = "normal"  # what this customer's questions open with
     retention_days: int | None = None  # message text older than this is purged; None: default
 
 
@@ -405,10 +406,17 @@ def _customer(raw: Any, i: int) -> CustomerConfig:
         timezone=_tz(t.text("timezone"), f"customers[{i}].timezone"),
         language=t.text("language"),
         triage=t.flag("triage", True),
+        priority=_priority(t.text("priority", "normal"), f"customers[{i}].priority"),
         retention_days=_days(t, "retention_days"),
     )
     t.done()
     return cfg
+
+
+def _priority(value: str | None, where: str) -> str:
+    if value not in PRIORITIES:
+        raise ConfigError(f"config: {where} must be one of {', '.join(PRIORITIES)}")
+    return value
 
 
 def _expert(raw: Any, i: int) -> ExpertConfig:

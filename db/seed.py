@@ -53,6 +53,7 @@ async def apply_config(session: AsyncSession, config: PresenceConfig, now: datet
         customer.timezone = declared_customer.timezone
         customer.language = declared_customer.language
         customer.triage = declared_customer.triage
+        customer.priority = declared_customer.priority
         customer.source = "config"
         await session.flush()
         for qualified in declared_customer.channels:

@@ -72,11 +72,13 @@ async def view_of(ctx: Context, q: Question, *, reader_tz: str | None = None) ->
 async def open_question(ctx: Context, logged: Logged, detection: DetectionResult) -> Question:
     customer = await customer_by_id(ctx.session, logged.channel.customer_id)
     created = logged.message.created_at
+    # The account's priority: it picks the SLA policy and whether quiet hours may hold the DM.
+    priority = customer.priority if customer else "normal"
     assignment = await route(
-        ctx, logged.message.text, detection.lang, customer, logged.person.qualified
+        ctx, logged.message.text, detection.lang, customer, logged.person.qualified, priority
     )
     tier = customer.tier if customer else "standard"
-    due = due_times(ctx.services.config, tier, "normal", created)
+    due = due_times(ctx.services.config, tier, priority, created)
     assignee = (
         await person_by_qualified(ctx.session, assignment.assignee) if assignment.assignee else None
     )
@@ -108,7 +110,7 @@ async def open_question(ctx: Context, logged: Logged, detection: DetectionResult
         score=detection.score,
         topic=assignment.topic,
         topic_confidence=assignment.topic_confidence,
-        priority="normal",
+        priority=priority,
         assignee_id=assignee.id if assignee else None,
         routing=routing_info,
         sla=policy_dict(due.policy, ctx.services.config),

@@ -239,10 +239,15 @@ VERBS: tuple[Verb, ...] = (
     Verb(
         "customer set",
         L,
-        "change a customer's owner, tier or time zone",
+        "change a customer's owner, tier, time zone or priority",
         '/presence customer set owner "Acme Oy" @amy',
         (
-            Arg("field", Kind.CHOICE, "what to change", choices=("owner", "tier", "timezone")),
+            Arg(
+                "field",
+                Kind.CHOICE,
+                "what to change",
+                choices=("owner", "tier", "timezone", "priority"),
+            ),
             Arg("customer", Kind.WORD, "customer name (quote it if it has spaces)"),
             Arg("value", Kind.TEXT, "the new value"),
         ),

@@ -20,5 +20,7 @@ class Customer(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(8))
     triage: Mapped[bool] = mapped_column(default=True)
+    # What its questions open with: a low-priority account's DMs may wait out quiet hours.
+    priority: Mapped[str] = mapped_column(String(16), default="normal", server_default="normal")
     source: Mapped[str] = mapped_column(String(16), default="config")  # config | chat
     created_at: Mapped[datetime]

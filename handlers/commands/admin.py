@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.calendar.hours import parse_hours
 from bot.commands import Level, UserMention
 from bot.commands.refs import read_user
+from bot.commands.spec import PRIORITIES
 from bot.durations import format_duration
 from bot.errors import NotFound, UsageError
 from db.models import Customer
@@ -77,6 +78,10 @@ async def customer_set(call: Call) -> str:
         except (ZoneInfoNotFoundError, ValueError):
             raise UsageError(f"{value[:60]!r} is not a time zone; e.g. Europe/Helsinki.") from None
         stored = value
+    elif field == "priority":
+        stored = value.lower()
+        if stored not in PRIORITIES:
+            raise UsageError(f"A priority is one of {', '.join(PRIORITIES)}.")
     else:
         if not value or len(value) > 32 or " " in value:
             raise UsageError("A tier is one word, e.g. `gold`.")

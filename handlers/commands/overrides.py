@@ -6,7 +6,7 @@ keeps it and `config show` can tell which value came from where. Scopes:
 
 | scope                 | keys                                   | applied to          |
 |-----------------------|----------------------------------------|---------------------|
-| `customer:<name>`     | tier, owner, timezone                  | the customer row    |
+| `customer:<name>`     | tier, owner, timezone, priority        | the customer row    |
 | `channel:<qualified>` | watched, customer                      | the channel row     |
 | `expert:<qualified>`  | active, topics, hours, away            | the expert row      |
 | `sla:<tier>`          | first_response, next_response, resolution (seconds) | the SLA policies |
@@ -202,7 +202,7 @@ async def customer_named(session: AsyncSession, name: str) -> Customer | None:
 
 async def _customer(session: AsyncSession, name: str, key: str, value: Any) -> None:
     found = await customer_named(session, name)
-    if found is not None and key in ("tier", "owner", "timezone"):
+    if found is not None and key in ("tier", "owner", "timezone", "priority"):
         setattr(found, key, value)
 
 

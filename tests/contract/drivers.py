@@ -86,6 +86,7 @@ class World:
     clock: FakeClock | None = None
     experts: tuple[ExpertSpec, ...] = ()  # empty: the base world's one expert
     customer_timezone: str | None = None
+    customer_priority: str | None = None  # what the customer's questions open with
     owner: Role | None = None  # the customer's account owner
     team: tuple[Role, ...] = ()  # further staff who are not experts (TEAM_NAMES)
     leads: tuple[Role, ...] = ()  # the config's support.leads
@@ -221,6 +222,8 @@ def contract_config(
     }
     if world.customer_timezone:
         customer["timezone"] = world.customer_timezone
+    if world.customer_priority:
+        customer["priority"] = world.customer_priority
     if world.owner:
         customer["owner"] = f"{platform}:{ids[world.owner]}"
     return parse_config(

@@ -352,6 +352,40 @@ async def test_an_urgent_question_wakes_the_expert(start_driver: StartDriver) ->
         assert len(expert_dms(driver, "staff")) == 1
 
 
+def evening_world(clock: FakeClock, customer_priority: str) -> World:
+    return World(
+        clock=clock,
+        experts=(erin(hours=OFFICE), sam(hours="24/7", topics=("billing",))),
+        routing={"quiet": {"wake_for": ["urgent", "high"]}},
+        customer_priority=customer_priority,
+    )
+
+
+async def test_a_high_priority_account_wakes_the_expert(start_driver: StartDriver) -> None:
+    # The account's priority is what its questions open with: a high-priority
+    # customer's evening question reaches Erin at once.
+    async with start_driver(evening_world(FakeClock(MONDAY_EVENING), "high")) as driver:
+        q = await ask(driver)
+        assert q.priority == "high"
+        [dm] = expert_dms(driver, "staff")
+        assert "rotate my API key" in dm
+
+
+async def test_a_low_priority_accounts_question_waits_for_the_morning(
+    start_driver: StartDriver,
+) -> None:
+    clock = FakeClock(MONDAY_EVENING)
+    async with start_driver(evening_world(clock, "low")) as driver:
+        q = await ask(driver)
+        assert q.priority == "low"
+        assert expert_dms(driver, "staff") == []
+        assert len(await audit(driver.app, "routing.dm_held")) == 1
+        clock.set(datetime(2026, 1, 13, 7, 1, tzinfo=UTC))  # 09:01 in Helsinki
+        await sweep(driver)
+        [dm] = expert_dms(driver, "staff")
+        assert "rotate my API key" in dm
+
+
 async def test_a_held_question_goes_to_whoever_fits_and_wakes_first(
     start_driver: StartDriver,
 ) -> None:

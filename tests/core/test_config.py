@@ -30,6 +30,7 @@ def test_example_config_parses() -> None:
         ({"support": {"timezone": "Mars/Olympus"}}, "unknown time zone"),
         ({"sla": [{"warn_at": 1.5}]}, "warn_at"),
         ({"bogus": 1}, "config.bogus"),
+        ({"customers": [{"name": "A", "priority": "asap"}]}, "customers[0].priority"),
     ],
 )
 def test_bad_config_is_one_line_naming_the_problem(data: dict[str, object], needle: str) -> None:
