@@ -18,6 +18,7 @@ from bot.timefmt import local
 from db.directory import customer_by_id, person_by_qualified
 from db.models import Channel, Customer, Message, Person, Question
 from handlers import csat, routing, sla_clocks
+from handlers.erased_caches import sync_caches
 from handlers.log import Logged
 from handlers.routing import route
 
@@ -207,6 +208,9 @@ async def _similar(
     ctx: Context, summary: str, exclude_id: int | None, k: int = 3
 ) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
+    # An assign or pass re-renders the DM without a fresh ranking: the history it
+    # quotes from must have dropped erased text first, as route() makes sure.
+    await sync_caches(ctx)
     for hit in ctx.services.history.similar(summary, k=k + 1, now=ctx.now):
         ref = hit.question.ref
         if ref is None or not ref.isdigit() or int(ref) == exclude_id:
