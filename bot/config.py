@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.board.config import LoopConfig, parse_loop
 from bot.durations import parse_duration
 from bot.errors import ConfigError
+from bot.priorities import PRIORITIES
 from bot.refs import parse_qualified
 from bot.routing.config import RoutingConfig, parse_routing
 from bot.routing.quiet import parse_window
 
 DEFAULT_ESCALATION = ("assignee", "backup", "lead", "triage")
-PRIORITIES = ("low", "normal", "high", "urgent")
 
 
 @dataclass(frozen=True)

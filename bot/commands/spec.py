@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.commands.levels import Level
-
-PRIORITIES = ("low", "normal", "high", "urgent")
+from bot.priorities import PRIORITIES
 
 
 class Kind(Enum):

@@ -21,12 +21,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
+from bot.priorities import PRIORITIES
 from bot.routing.quiet import QuietRule
 
 if TYPE_CHECKING:
     from bot.config import _Table
-
-PRIORITIES = ("low", "normal", "high", "urgent")
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.calendar.hours import parse_hours
 from bot.commands import Level, UserMention
 from bot.commands.refs import read_user
-from bot.commands.spec import PRIORITIES
 from bot.durations import format_duration
 from bot.errors import NotFound, UsageError
+from bot.priorities import PRIORITIES
 from db.models import Customer
 from handlers.commands.caller import Call, channel, handles, require, staff_person
 from handlers.commands.overrides import customer_named, ensure_expert, live_for, store

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from bot import cards
 from bot.commands import Level
-from bot.config import PRIORITIES
 from bot.durations import format_duration
 from bot.errors import UsageError
 from bot.outgoing import Destination
+from bot.priorities import PRIORITIES
 from bot.refs import UserRef
 from bot.timefmt import local
 from db.models import Person, Question, QuestionHold, QuestionNote
