@@ -113,8 +113,14 @@ class OutboxSender:
             targets = await target_states(session, [c.target_key for c in claimed if c.target_key])
         if not claimed:
             return False
-        outcomes = await asyncio.gather(*(self._attempt(c, targets) for c in claimed))
-        await self._record(claimed, outcomes)
+        found: dict[int, _Outcome] = {}
+
+        async def run_lane(lane: list[_Claim]) -> None:
+            for claim in lane:
+                found[claim.id] = await self._attempt(claim, targets)
+
+        await asyncio.gather(*(run_lane(lane) for lane in _lanes(claimed)))
+        await self._record(claimed, [found[c.id] for c in claimed])
         return True
 
     async def _attempt(
@@ -228,6 +234,32 @@ class _Claim:
     @classmethod
     def of(cls, row: OutboxMessage) -> _Claim:
         return cls(row)
+
+
+def _lanes(claims: list[_Claim]) -> list[list[_Claim]]:
+    """Claims grouped so that messages posted into one thread, or answering one
+    command, go out one after another in the order they were queued (an incident's
+    update before its resolution, a command's "started" before its "done"); all else
+    in parallel. Top-level posts (triage cards, DMs) are separate items whose order
+    readers do not follow, and serialising them would make one busy triage channel
+    the pace of every round; edits and reactions target one message each."""
+    lanes: dict[tuple[Any, ...], list[_Claim]] = {}
+    alone: list[list[_Claim]] = []
+    for claim in claims:  # claimed in id order, the order they were queued
+        d = claim.destination
+        if claim.op != "send" or d.get("kind") not in ("thread", "reply"):
+            alone.append([claim])
+            continue
+        place = (
+            claim.platform,
+            d.get("kind"),
+            d.get("channel_id"),
+            d.get("thread_id"),
+            d.get("user_id"),
+            d.get("handle"),
+        )
+        lanes.setdefault(place, []).append(claim)
+    return [*lanes.values(), *alone]
 
 
 def _ref_dict(ref: MessageRef) -> dict[str, Any]:
