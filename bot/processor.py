@@ -24,6 +24,7 @@ from bot.events import from_dict
 from bot.outgoing import Destination, OutgoingMessage
 from bot.services import Services
 from bot.tasks import RoundLoop
+from db.dialect import locks_rows
 from db.inbox import claim_pending, mark_done
 from db.models import InboxEvent
 from db.outbox import enqueue_rows, outbox_platform, outbox_row
@@ -114,6 +115,9 @@ class Processor:
         # A full batch means a backlog: take up to four times as many next round, so
         # the per-batch statements (claim, checks, mark, commit) are paid less often
         # in a burst, while a quiet stream keeps small, quickly committed batches.
+        # PostgreSQL only: on SQLite a longer batch holds the one write lock, and the
+        # outbox sender (whose busy wait polls) got no turn until the burst was over,
+        # so the first expert DM waited for the last question.
         self._max_batch = batch_size * 4
         self._next_batch = batch_size
         self._poll = poll_interval
@@ -143,7 +147,7 @@ class Processor:
             if self._before_batch is not None:
                 await self._before_batch(session)
             rows = await claim_pending(session, self._next_batch)
-            if len(rows) == self._next_batch:
+            if len(rows) == self._next_batch and locks_rows(session):
                 self._next_batch = min(self._max_batch, self._next_batch * 2)
             else:
                 self._next_batch = self._batch_size
