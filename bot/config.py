@@ -7,23 +7,19 @@ names it, because a typo in a config silently ignored is an SLA silently missed.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.board.config import LoopConfig, parse_loop
-from bot.durations import parse_duration
+from bot.config_table import Table, array_of_tables, check_id, check_ids, check_zone
 from bot.errors import ConfigError
 from bot.priorities import PRIORITIES
-from bot.refs import parse_qualified
 from bot.routing.config import RoutingConfig, parse_routing
 from bot.routing.quiet import parse_window
-
-DEFAULT_ESCALATION = ("assignee", "backup", "lead", "triage")
+from bot.sla_config import SlaConfig, StaleConfig, parse_sla, parse_stale
 
 
 @dataclass(frozen=True)
@@ -85,33 +81,6 @@ class TopicConfig:
     name: str
     keywords: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SlaConfig:
-    tier: str = "*"
-    priority: str | None = None
-    calendar: str = "business"  # "business" | "24/7"
-    first_response: timedelta = timedelta(hours=4)
-    next_response: timedelta | None = None
-    resolution: timedelta | None = None
-    warn_at: float = 0.75
-    escalation: tuple[str, ...] = DEFAULT_ESCALATION
-    # When each step runs, counted from the breach (calendar time); None: evenly spaced.
-    escalation_delays: tuple[timedelta, ...] | None = None
-    # The whole days and weeks written in each target ("2d" -> (2, 0)): on a business
-    # calendar they count business days and weeks, not 24-hour blocks (bot/sla.py).
-    first_response_dw: tuple[int, int] = (0, 0)
-    next_response_dw: tuple[int, int] = (0, 0)
-    resolution_dw: tuple[int, int] = (0, 0)
-
-
-@dataclass(frozen=True)
-class StaleConfig:
-    """Conversations waiting on the customer: nudge, then close (calendar time)."""
-
-    nudge_after: timedelta | None = timedelta(days=3)
-    close_after: timedelta | None = timedelta(days=4)  # counted from the nudge
 
 
 @dataclass(frozen=True)
@@ -191,126 +160,21 @@ class PresenceConfig:
         return best or SlaConfig()
 
 
-class _Table:
-    """Reads one TOML table, remembering which keys were used, so leftovers can be
-    reported by name."""
-
-    def __init__(self, data: Any, where: str):
-        if not isinstance(data, dict):
-            raise ConfigError(f"config: {where} must be a table")
-        self.data: dict[str, Any] = data
-        self.where = where
-        self.used: set[str] = set()
-
-    def _get(self, key: str) -> Any:
-        self.used.add(key)
-        return self.data.get(key)
-
-    def text(self, key: str, default: str | None = None, *, required: bool = False) -> Any:
-        value = self._get(key)
-        if value is None:
-            if required:
-                raise ConfigError(f"config: {self.where} needs '{key}'")
-            return default
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"config: {self.where}.{key} must be a non-empty string")
-        return value.strip()
-
-    def texts(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-        value = self._get(key)
-        if value is None:
-            return default
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"config: {self.where}.{key} must be a list of strings")
-        return tuple(v.strip() for v in value)
-
-    def integer(self, key: str, default: int) -> int:
-        value = self._get(key)
-        if value is None:
-            return default
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ConfigError(f"config: {self.where}.{key} must be a whole number >= 0")
-        return value
-
-    def number(self, key: str, default: float) -> float:
-        value = self._get(key)
-        if value is None:
-            return default
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ConfigError(f"config: {self.where}.{key} must be a number")
-        return float(value)
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self._get(key)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            raise ConfigError(f"config: {self.where}.{key} must be true or false")
-        return value
-
-    def duration(self, key: str, default: timedelta | None) -> timedelta | None:
-        value = self.text(key)
-        if value is None:
-            return default
-        return parse_duration(value, what=f"config: {self.where}.{key}")
-
-    def done(self) -> None:
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            names = ", ".join(f"{self.where}.{k}" for k in unknown)
-            raise ConfigError(f"config: unknown key(s) {names}")
-
-
-def _tz(name: str | None, where: str) -> str | None:
-    if name is None:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"config: {where} names an unknown time zone {name!r}") from None
-    return name
-
-
-def _id(value: str | None, where: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        parse_qualified(value)
-    except ValueError as e:
-        raise ConfigError(f"config: {where}: {e}") from None
-    return value
-
-
-def _ids(values: tuple[str, ...], where: str) -> tuple[str, ...]:
-    for v in values:
-        _id(v, where)
-    return values
-
-
-def _list(data: dict[str, Any], key: str) -> list[Any]:
-    value = data.get(key, [])
-    if not isinstance(value, list):
-        raise ConfigError(f"config: [[{key}]] must be an array of tables")
-    return value
-
-
 def parse_config(data: dict[str, Any]) -> PresenceConfig:
-    top = _Table(data, "config")
+    top = Table(data, "config")
     support = _support(top)
-    customers = tuple(_customer(t, i) for i, t in enumerate(_list(data, "customers")))
-    experts = tuple(_expert(t, i) for i, t in enumerate(_list(data, "experts")))
-    people = tuple(_person(t, i) for i, t in enumerate(_list(data, "people")))
-    topics = tuple(_topic(t, i) for i, t in enumerate(_list(data, "topics")))
-    sla = tuple(_sla(t, i) for i, t in enumerate(_list(data, "sla")))
+    customers = tuple(_customer(t, i) for i, t in enumerate(array_of_tables(data, "customers")))
+    experts = tuple(_expert(t, i) for i, t in enumerate(array_of_tables(data, "experts")))
+    people = tuple(_person(t, i) for i, t in enumerate(array_of_tables(data, "people")))
+    topics = tuple(_topic(t, i) for i, t in enumerate(array_of_tables(data, "topics")))
+    sla = tuple(parse_sla(t, i) for i, t in enumerate(array_of_tables(data, "sla")))
     for key in ("customers", "experts", "people", "topics", "sla"):
         top.used.add(key)
-    discord = _Table(data.get("discord", {}), "discord")
+    discord = Table(data.get("discord", {}), "discord")
     top.used.add("discord")
     discord_cfg = DiscordConfig(staff_roles=discord.texts("staff_roles"))
     discord.done()
-    reactions = _Table(data.get("reactions", {}), "reactions")
+    reactions = Table(data.get("reactions", {}), "reactions")
     top.used.add("reactions")
     reactions_cfg = ReactionConfig(
         take=reactions.text("take", "eyes"),
@@ -318,15 +182,15 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
         question=reactions.text("question", "ticket"),
     )
     reactions.done()
-    detection = _Table(data.get("detection", {}), "detection")
+    detection = Table(data.get("detection", {}), "detection")
     top.used.add("detection")
     detection_cfg = DetectionConfig(sensitivity=detection.text("sensitivity", "balanced"))
     detection.done()
-    retention = _Table(data.get("retention", {}), "retention")
+    retention = Table(data.get("retention", {}), "retention")
     top.used.add("retention")
     retention_cfg = RetentionConfig(default_days=_days(retention, "default_days"))
     retention.done()
-    stale_cfg = _stale(top)
+    stale_cfg = parse_stale(top)
     loop_cfg = parse_loop(top)
     csat_cfg = _csat(top)
     routing_cfg = parse_routing(top)
@@ -353,9 +217,9 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
     )
 
 
-def _csat(top: _Table) -> CsatConfig:
+def _csat(top: Table) -> CsatConfig:
     top.used.add("csat")
-    t = _Table(top.data.get("csat", {}), "csat")
+    t = Table(top.data.get("csat", {}), "csat")
     sample = t.number("sample", 1.0)
     if not 0 <= sample <= 1:
         raise ConfigError("config: csat.sample must be between 0 and 1")
@@ -368,7 +232,7 @@ def _csat(top: _Table) -> CsatConfig:
     return cfg
 
 
-def _days(t: _Table, key: str) -> int | None:
+def _days(t: Table, key: str) -> int | None:
     if t.data.get(key) is None:
         t.used.add(key)
         return None
@@ -378,18 +242,18 @@ def _days(t: _Table, key: str) -> int | None:
     return days
 
 
-def _support(top: _Table) -> SupportConfig:
+def _support(top: Table) -> SupportConfig:
     top.used.add("support")
-    t = _Table(top.data.get("support", {}), "support")
+    t = Table(top.data.get("support", {}), "support")
     cfg = SupportConfig(
-        timezone=_tz(t.text("timezone", "UTC"), "support.timezone") or "UTC",
+        timezone=check_zone(t.text("timezone", "UTC"), "support.timezone") or "UTC",
         hours=t.text("hours", "Mon-Fri 09:00-17:00"),
         country=t.text("country"),
-        triage_channel=_id(t.text("triage_channel"), "support.triage_channel"),
-        leads=_ids(t.texts("leads"), "support.leads"),
-        admins=_ids(t.texts("admins"), "support.admins"),
+        triage_channel=check_id(t.text("triage_channel"), "support.triage_channel"),
+        leads=check_ids(t.texts("leads"), "support.leads"),
+        admins=check_ids(t.texts("admins"), "support.admins"),
         language=t.text("language", "en"),
-        on_call=_ids(t.texts("on_call"), "support.on_call"),
+        on_call=check_ids(t.texts("on_call"), "support.on_call"),
         triage_mention=t.text("triage_mention"),
     )
     t.done()
@@ -397,13 +261,13 @@ def _support(top: _Table) -> SupportConfig:
 
 
 def _customer(raw: Any, i: int) -> CustomerConfig:
-    t = _Table(raw, f"customers[{i}]")
+    t = Table(raw, f"customers[{i}]")
     cfg = CustomerConfig(
         name=t.text("name", required=True),
         tier=t.text("tier", "standard"),
-        owner=_id(t.text("owner"), f"customers[{i}].owner"),
-        channels=_ids(t.texts("channels"), f"customers[{i}].channels"),
-        timezone=_tz(t.text("timezone"), f"customers[{i}].timezone"),
+        owner=check_id(t.text("owner"), f"customers[{i}].owner"),
+        channels=check_ids(t.texts("channels"), f"customers[{i}].channels"),
+        timezone=check_zone(t.text("timezone"), f"customers[{i}].timezone"),
         language=t.text("language"),
         triage=t.flag("triage", True),
         priority=_priority(t.text("priority", "normal"), f"customers[{i}].priority"),
@@ -420,7 +284,7 @@ def _priority(value: str | None, where: str) -> str:
 
 
 def _expert(raw: Any, i: int) -> ExpertConfig:
-    t = _Table(raw, f"experts[{i}]")
+    t = Table(raw, f"experts[{i}]")
     days: list[date] = []
     for d in t.texts("days_off"):
         try:
@@ -428,16 +292,16 @@ def _expert(raw: Any, i: int) -> ExpertConfig:
         except ValueError:
             raise ConfigError(f"config: experts[{i}].days_off has a bad date {d!r}") from None
     cfg = ExpertConfig(
-        user=_id(t.text("user", required=True), f"experts[{i}].user") or "",
+        user=check_id(t.text("user", required=True), f"experts[{i}].user") or "",
         name=t.text("name"),
         topics=t.texts("topics"),
         languages=t.texts("languages", ("en",)),
-        timezone=_tz(t.text("timezone"), f"experts[{i}].timezone"),
+        timezone=check_zone(t.text("timezone"), f"experts[{i}].timezone"),
         hours=t.text("hours"),
         country=t.text("country"),
         days_off=tuple(days),
         capacity=t.integer("capacity", 5),
-        backup=_id(t.text("backup"), f"experts[{i}].backup"),
+        backup=check_id(t.text("backup"), f"experts[{i}].backup"),
         quiet_hours=t.text("quiet_hours"),
     )
     if cfg.quiet_hours is not None:
@@ -447,22 +311,22 @@ def _expert(raw: Any, i: int) -> ExpertConfig:
 
 
 def _person(raw: Any, i: int) -> PersonConfig:
-    t = _Table(raw, f"people[{i}]")
+    t = Table(raw, f"people[{i}]")
     role = t.text("role")
     if role not in (None, "staff", "customer"):
         raise ConfigError(f"config: people[{i}].role must be 'staff' or 'customer'")
     cfg = PersonConfig(
-        user=_id(t.text("user", required=True), f"people[{i}].user") or "",
+        user=check_id(t.text("user", required=True), f"people[{i}].user") or "",
         role=role,
         name=t.text("name"),
-        also=_ids(t.texts("also"), f"people[{i}].also"),
+        also=check_ids(t.texts("also"), f"people[{i}].also"),
     )
     t.done()
     return cfg
 
 
 def _topic(raw: Any, i: int) -> TopicConfig:
-    t = _Table(raw, f"topics[{i}]")
+    t = Table(raw, f"topics[{i}]")
     cfg = TopicConfig(
         name=t.text("name", required=True),
         keywords=t.texts("keywords"),
@@ -470,84 +334,6 @@ def _topic(raw: Any, i: int) -> TopicConfig:
     )
     t.done()
     return cfg
-
-
-def _sla(raw: Any, i: int) -> SlaConfig:
-    where = f"sla[{i}]"
-    t = _Table(raw, where)
-    calendar = t.text("calendar", "business")
-    if calendar not in ("business", "24/7"):
-        raise ConfigError(f"config: {where}.calendar must be 'business' or '24/7'")
-    priority = t.text("priority")
-    if priority is not None and priority not in PRIORITIES:
-        raise ConfigError(f"config: {where}.priority must be one of {', '.join(PRIORITIES)}")
-    warn_at = t.number("warn_at", 0.75)
-    if not 0 < warn_at < 1:
-        raise ConfigError(f"config: {where}.warn_at must be between 0 and 1")
-    steps = t.texts("escalation", DEFAULT_ESCALATION)
-    for step in steps:
-        if step not in DEFAULT_ESCALATION:
-            raise ConfigError(
-                f"config: {where}.escalation step {step!r} is not one of "
-                + ", ".join(DEFAULT_ESCALATION)
-            )
-    if not steps:
-        raise ConfigError(f"config: {where}.escalation needs at least one step")
-    cfg = SlaConfig(
-        tier=t.text("tier", "*"),
-        priority=priority,
-        calendar=calendar,
-        first_response=t.duration("first_response", timedelta(hours=4)) or timedelta(hours=4),
-        next_response=t.duration("next_response", None),
-        resolution=t.duration("resolution", None),
-        warn_at=warn_at,
-        escalation=steps,
-        escalation_delays=_delays(t, "escalation_delays", steps),
-        first_response_dw=_day_units(t.text("first_response")),
-        next_response_dw=_day_units(t.text("next_response")),
-        resolution_dw=_day_units(t.text("resolution")),
-    )
-    t.done()
-    return cfg
-
-
-def _stale(top: _Table) -> StaleConfig:
-    top.used.add("stale")
-    t = _Table(top.data.get("stale", {}), "stale")
-    enabled = t.flag("enabled", True)
-    nudge = t.duration("nudge_after", timedelta(days=3))
-    close = t.duration("close_after", timedelta(days=4))
-    t.done()
-    if not enabled:
-        return StaleConfig(nudge_after=None, close_after=None)
-    return StaleConfig(nudge_after=nudge, close_after=close)
-
-
-def _day_units(text: str | None) -> tuple[int, int]:
-    """Whole days and weeks written in a duration ("1w2d4h" -> (2, 1))."""
-    if text is None:
-        return (0, 0)
-    parts = re.findall(r"(\d+)\s*([dw])", text.lower())
-    return (
-        sum(int(n) for n, u in parts if u == "d"),
-        sum(int(n) for n, u in parts if u == "w"),
-    )
-
-
-def _delays(t: _Table, key: str, steps: tuple[str, ...]) -> tuple[timedelta, ...] | None:
-    raw = t.texts(key)
-    if not raw:
-        return None
-    where = f"config: {t.where}.{key}"
-    if len(raw) != len(steps):
-        raise ConfigError(f"{where} needs one delay per escalation step ({len(steps)})")
-    out = [
-        timedelta(0) if text in ("0", "0s", "0m") else parse_duration(text, what=where)
-        for text in raw
-    ]
-    if any(b < a for a, b in zip(out, out[1:], strict=False)):
-        raise ConfigError(f"{where} must not decrease (each is counted from the breach)")
-    return tuple(out)
 
 
 def load_config(path: Path | None) -> PresenceConfig:

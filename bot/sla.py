@@ -16,7 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from bot.calendar import BusinessCalendar
-from bot.config import PresenceConfig, SlaConfig
+from bot.config import PresenceConfig
+from bot.sla_config import SlaConfig
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)

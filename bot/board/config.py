@@ -6,13 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from bot.config_table import Table, check_id
 from bot.errors import ConfigError
-
-if TYPE_CHECKING:
-    from bot.config import _Table
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKLY = re.compile(r"(?P<day>[a-z]{3})\s+(?P<h>\d{1,2}):(?P<m>\d{2})")
@@ -56,18 +53,16 @@ class LoopConfig:
     digests: DigestConfig = field(default_factory=DigestConfig)
 
 
-def parse_loop(top: _Table) -> LoopConfig:
-    from bot.config import _id, _Table
-
+def parse_loop(top: Table) -> LoopConfig:
     top.used.update(("ideas", "status", "digests"))
-    t = _Table(top.data.get("ideas", {}), "ideas")
+    t = Table(top.data.get("ideas", {}), "ideas")
     similar = t.number("similar", 0.35)
     if not 0 < similar <= 1:
         raise ConfigError("config: ideas.similar must be above 0 and at most 1")
     ideas = IdeasConfig(show_organisations=t.flag("show_organisations", False), similar=similar)
     t.done()
 
-    t = _Table(top.data.get("status", {}), "status")
+    t = Table(top.data.get("status", {}), "status")
     url = t.text("statuspage_url")
     if url is not None:
         parts = urlsplit(url)
@@ -79,17 +74,17 @@ def parse_loop(top: _Table) -> LoopConfig:
     status = StatusConfig(statuspage_url=url, poll_interval=interval)
     t.done()
 
-    t = _Table(top.data.get("digests", {}), "digests")
+    t = Table(top.data.get("digests", {}), "digests")
     digests = DigestConfig(
         customer_weekly=_schedule(t, "customer_weekly", DigestConfig.customer_weekly, weekly=True),
         staff_daily=_schedule(t, "staff_daily", DigestConfig.staff_daily, weekly=False),
-        staff_channel=_id(t.text("staff_channel"), "digests.staff_channel"),
+        staff_channel=check_id(t.text("staff_channel"), "digests.staff_channel"),
     )
     t.done()
     return LoopConfig(ideas=ideas, status=status, digests=digests)
 
 
-def _schedule(t: _Table, key: str, default: Schedule | None, *, weekly: bool) -> Schedule | None:
+def _schedule(t: Table, key: str, default: Schedule | None, *, weekly: bool) -> Schedule | None:
     raw = t.text(key)
     if raw is None:
         return default

@@ -18,14 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
+from bot.config_table import Table
 from bot.errors import ConfigError
 from bot.priorities import PRIORITIES
 from bot.routing.quiet import QuietRule
-
-if TYPE_CHECKING:
-    from bot.config import _Table
 
 
 @dataclass(frozen=True)
@@ -48,14 +45,12 @@ class RoutingConfig:
         return self.offer_timeout
 
 
-def parse_routing(top: _Table) -> RoutingConfig:
-    from bot.config import _Table
-
+def parse_routing(top: Table) -> RoutingConfig:
     top.used.add("routing")
-    t = _Table(top.data.get("routing", {}), "routing")
+    t = Table(top.data.get("routing", {}), "routing")
     timeout = t.duration("offer_timeout", None)
     t.used.update(("offer_timeouts", "quiet"))
-    per = _Table(t.data.get("offer_timeouts", {}), "routing.offer_timeouts")
+    per = Table(t.data.get("offer_timeouts", {}), "routing.offer_timeouts")
     overrides = []
     for name in sorted(per.data):
         if name not in PRIORITIES:
@@ -68,7 +63,7 @@ def parse_routing(top: _Table) -> RoutingConfig:
     per.done()
     quiet = QuietConfig()
     if "quiet" in t.data:
-        q = _Table(t.data["quiet"], "routing.quiet")
+        q = Table(t.data["quiet"], "routing.quiet")
         wake = q.texts("wake_for", ("urgent", "high"))
         bad = [w for w in wake if w not in PRIORITIES]
         if bad:

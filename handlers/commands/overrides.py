@@ -29,9 +29,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import PresenceConfig, SlaConfig
+from bot.config import PresenceConfig
 from bot.refs import parse_qualified
 from bot.services import Services
+from bot.sla_config import SlaConfig
 from db.dialect import insert_ignoring_conflicts
 from db.directory import channel_by_qualified, person_by_qualified
 from db.models import Channel, ChatOverride, Customer, Expert, Person
