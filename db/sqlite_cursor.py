@@ -25,6 +25,13 @@ from typing import Any
 def one_hop_connection_class() -> type[Any] | None:
     """The adapter connection class whose cursors make one hop, or None when this
     SQLAlchemy/aiosqlite pair lacks what it builds on."""
+    # Only on the releases it was written and tested against: internals can change
+    # in meaning without changing name, which the attribute check below cannot see.
+    import aiosqlite
+    import sqlalchemy
+
+    if not (sqlalchemy.__version__.startswith("2.1.") and aiosqlite.__version__.startswith("0.2")):
+        return None
     try:
         from sqlalchemy.dialects.sqlite.aiosqlite import (
             AsyncAdapt_aiosqlite_connection,
