@@ -76,10 +76,9 @@ def parse(text: str) -> Parsed:
     first = tokens[0].text.lower()
     if len(tokens) > 1 and (pair := f"{first} {tokens[1].text.lower()}") in EXPANSIONS:
         # A two-word alias (`status incident …`) before the verb it starts with.
-        return parse(EXPANSIONS[pair] + text[tokens[1].end :])
+        return _expanded(pair, text[tokens[1].end :])
     if first in EXPANSIONS:
-        expanded = EXPANSIONS[first] + text[tokens[0].end :]
-        return parse(expanded)
+        return _expanded(first, text[tokens[0].end :])
     if first in GROUPS:
         if len(tokens) < 2 or f"{first} {tokens[1].text.lower()}" not in BY_NAME:
             subs = sorted(v.split()[1] for v in BY_NAME if v.startswith(first + " "))
@@ -97,6 +96,16 @@ def parse(text: str) -> Parsed:
         verb = found
         rest = tokens[1:]
     return Parsed(verb, _bind(verb, rest, text))
+
+
+def _expanded(alias: str, rest: str) -> Parsed:
+    """Parse what an alias stands for; its errors speak of the alias as typed
+    (`idea needs text`, not `loop idea needs text`)."""
+    full = EXPANSIONS[alias]
+    try:
+        return parse(full + rest)
+    except UsageError as e:
+        raise UsageError(str(e).replace(full, alias)) from None
 
 
 def _bind(verb: Verb, tokens: list[Token], text: str) -> dict[str, Any]:

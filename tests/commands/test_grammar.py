@@ -113,3 +113,18 @@ def test_slack_usage_hint_only_shows_commands_that_parse() -> None:
     assert len(shown) >= 5
     for example in shown:
         parse(example.replace("[verb]", "").replace("[note]", "").strip())
+
+
+@pytest.mark.parametrize(
+    ("typed", "said", "not_said"),
+    [
+        ("idea", "`idea` needs text", "loop idea"),
+        ("status incident", "`status incident` needs action", "loop incident"),
+        ("broadcast", "`broadcast` needs audience", "loop broadcast"),
+    ],
+)
+def test_an_aliass_errors_speak_of_what_was_typed(typed: str, said: str, not_said: str) -> None:
+    with pytest.raises(UsageError) as err:
+        parse(typed)
+    assert said in str(err.value)
+    assert not_said not in str(err.value)
