@@ -185,6 +185,7 @@ class App:
         )
         self.loop_tasks.start()
         from handlers.suggestions import Suggester
+
         for name, adapter in self._given_platforms.items():
             self.platforms[name] = adapter
         for name, factory in configured_adapters(s).items():
