@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.outgoing import Destination, OutgoingMessage
 from bot.services import Services
 from db.models import AuditEntry
-from db.outbox import enqueue, outbox_platform
+from db.outbox import enqueue_rows, outbox_platform, outbox_row
 
 
 @dataclass
@@ -31,16 +31,11 @@ class Context:
         purpose: str,
         question_id: int | None = None,
     ) -> None:
-        await enqueue(
-            self.session,
-            key=key,
-            to=to,
-            msg=msg,
-            now=self.now,
-            purpose=purpose,
-            question_id=question_id,
+        await self._put(
+            outbox_row(
+                key=key, to=to, msg=msg, now=self.now, purpose=purpose, question_id=question_id
+            )
         )
-        self.said += 1
 
     async def edit(
         self,
@@ -53,20 +48,29 @@ class Context:
     ) -> None:
         """Update the message sent under `target_key` in place (chat.update / PATCH),
         on whichever platform it went to. Nothing happens if it was never sent."""
-        platform = await outbox_platform(self.session, target_key)
+        platform = await self._platform_of(target_key)
         if platform is None:
             return
-        await enqueue(
-            self.session,
-            key=key,
-            to=Destination("channel", platform),
-            msg=msg,
-            now=self.now,
-            purpose=purpose,
-            question_id=question_id,
-            op="update",
-            target_key=target_key,
+        await self._put(
+            outbox_row(
+                key=key,
+                to=Destination("channel", platform),
+                msg=msg,
+                now=self.now,
+                purpose=purpose,
+                question_id=question_id,
+                op="update",
+                target_key=target_key,
+            )
         )
+
+    async def _platform_of(self, target_key: str) -> str | None:
+        return await outbox_platform(self.session, target_key)
+
+    async def _put(self, row: dict[str, Any]) -> None:
+        """Queue one outbox row; written at once here (the processor's event
+        context collects them into one INSERT instead)."""
+        await enqueue_rows(self.session, [row])
         self.said += 1
 
     def audit(
@@ -82,3 +86,25 @@ class Context:
                 detail=detail,
             )
         )
+
+
+@dataclass
+class CollectingContext(Context):
+    """Collects what is said and writes it in one multi-row INSERT when the caller
+    is done (`flush_said`), in the same transaction: the processor per event (a
+    question says three things: one statement instead of three), the SLA sweeper
+    per batch. An edit may target a row collected here and not written yet."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    async def _platform_of(self, target_key: str) -> str | None:
+        mine = next((r["platform"] for r in self.rows if r["key"] == target_key), None)
+        return mine if mine is not None else await super()._platform_of(target_key)
+
+    async def _put(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self.said += 1
+
+    async def flush_said(self) -> None:
+        rows, self.rows = self.rows, []
+        await enqueue_rows(self.session, rows)

@@ -10,86 +10,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.context import Context
+from bot.context import CollectingContext
 from bot.dispatcher import Dispatcher
 from bot.events import from_dict
-from bot.outgoing import Destination, OutgoingMessage
 from bot.services import Services
 from bot.tasks import RoundLoop
 from db.dialect import locks_rows
 from db.inbox import claim_pending, mark_done
 from db.models import InboxEvent
-from db.outbox import enqueue_rows, outbox_platform, outbox_row
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-
-
-@dataclass
-class _EventContext(Context):
-    """Collects what one event says and writes it in one multi-row INSERT when the
-    handler is done, inside the event's savepoint (a question says three things:
-    one statement instead of three). Later events of the batch see the rows."""
-
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    async def say(
-        self,
-        key: str,
-        to: Destination,
-        msg: OutgoingMessage,
-        *,
-        purpose: str,
-        question_id: int | None = None,
-    ) -> None:
-        self.rows.append(
-            outbox_row(
-                key=key, to=to, msg=msg, now=self.now, purpose=purpose, question_id=question_id
-            )
-        )
-        self.said += 1
-
-    async def edit(
-        self,
-        key: str,
-        target_key: str,
-        msg: OutgoingMessage,
-        *,
-        purpose: str,
-        question_id: int | None = None,
-    ) -> None:
-        # The target may be one of this event's own rows, not written yet.
-        platform = next((r["platform"] for r in self.rows if r["key"] == target_key), None)
-        if platform is None:
-            platform = await outbox_platform(self.session, target_key)
-        if platform is None:
-            return
-        self.rows.append(
-            outbox_row(
-                key=key,
-                to=Destination("channel", platform),
-                msg=msg,
-                now=self.now,
-                purpose=purpose,
-                question_id=question_id,
-                op="update",
-                target_key=target_key,
-            )
-        )
-        self.said += 1
-
-    async def flush_said(self) -> None:
-        rows, self.rows = self.rows, []
-        await enqueue_rows(self.session, rows)
 
 
 # Small batches: everything a batch says waits for its commit, so a large batch
@@ -166,7 +104,7 @@ class Processor:
     ) -> int:
         now = self._clock.now()
         row_id, key, attempts = row.id, row.event_key, row.attempts
-        ctx = _EventContext(session=session, services=self._services, now=now)
+        ctx = CollectingContext(session=session, services=self._services, now=now)
         try:
             async with session.begin_nested():
                 event = from_dict(row.payload)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import cards
 from bot.clock import Clock
-from bot.context import Context
+from bot.context import CollectingContext, Context
 from bot.durations import format_duration
 from bot.outgoing import Destination, OutgoingMessage
 from bot.refs import UserRef, parse_qualified
@@ -38,7 +38,6 @@ from db.models import (
     QuestionHold,
 )
 from db.models.question import OPEN_STATES
-from db.outbox import enqueue_rows, outbox_row
 from handlers.offers import sweep_offers
 from handlers.questions import view_of
 from handlers.sla_clocks import RUNNING, clock_tag, policy_of, response_due, schedule
@@ -49,30 +48,6 @@ log = logging.getLogger(__name__)
 # A step found overdue by more than this was missed while Presence was down: it is
 # still taken once, and reported as "noticed late".
 LATE_AFTER_S = 120
-
-
-@dataclass
-class _BatchContext(Context):
-    """Queues what a batch says in one INSERT when the batch is done, in the same
-    transaction as the steps that decided it."""
-
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    async def say(
-        self,
-        key: str,
-        to: Destination,
-        msg: OutgoingMessage,
-        *,
-        purpose: str,
-        question_id: int | None = None,
-    ) -> None:
-        self.rows.append(
-            outbox_row(
-                key=key, to=to, msg=msg, now=self.now, purpose=purpose, question_id=question_id
-            )
-        )
-        self.said += 1
 
 
 class Sweeper:
@@ -148,7 +123,7 @@ class Sweeper:
             if locks_rows(session):
                 stmt = stmt.with_for_update(skip_locked=True)
             due: Sequence[Question] = (await session.scalars(stmt)).all()
-            ctx = _BatchContext(session=session, services=self._services, now=now)
+            ctx = CollectingContext(session=session, services=self._services, now=now)
             # The identity map holds rows weakly: keep what the cards need alive for the
             # batch, so each is loaded once per batch rather than once per step.
             keep = await _preload(session, due)
@@ -157,7 +132,7 @@ class Sweeper:
             with session.no_autoflush:
                 for q in due:
                     await self.step(ctx, q)
-            await enqueue_rows(session, ctx.rows)
+            await ctx.flush_said()
             said = ctx.said
             del keep
         if said:
