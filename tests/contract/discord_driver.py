@@ -107,6 +107,19 @@ def _expanded(text: str) -> str:
     return text
 
 
+async def replay_dispatched(fake: FakeDiscord, app: App, frame: Any) -> None:
+    """The gateway replays a frame it dispatched (a resume after a hiccup); returns
+    once the core has recognised it as a duplicate."""
+    assert frame is not None, "nothing dispatched yet"
+    session = fake.connected()[0]
+    seq = next(f["s"] for f in reversed(session.log) if f["d"] is frame)
+    ingest = app.ingest
+    assert ingest is not None
+    duplicates = ingest.duplicates
+    await fake.replay(session, seq=seq)
+    await eventually(lambda: ingest.duplicates > duplicates, within=15.0)
+
+
 def command_data(text: str) -> dict[str, Any]:
     """`/presence <text>` as Discord sends it: the subcommand (in its group) chosen
     from the registered tree, the words filled into its options in order, the
@@ -281,14 +294,7 @@ class DiscordDriver:
         await self._interact(who, 2, command_data(text), channel_id=CHANNEL, guild_id=GUILD)
 
     async def redeliver_last(self) -> None:
-        assert self._last is not None, "nothing dispatched yet"
-        session = self.fake.connected()[0]
-        seq = next(f["s"] for f in reversed(session.log) if f["d"] is self._last)
-        ingest = self.app.ingest
-        assert ingest is not None
-        duplicates = ingest.duplicates
-        await self.fake.replay(session, seq=seq)
-        await eventually(lambda: ingest.duplicates > duplicates, within=15.0)
+        await replay_dispatched(self.fake, self.app, self._last)
 
     async def settle(self) -> None:
         await self.app.wait_idle(30)

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.app import App
 from bot.clock import FakeClock
-from tests.contract.discord_driver import command_data
+from tests.contract.discord_driver import command_data, replay_dispatched
 from tests.customer_loop.loop_world import (
     Ids,
     Posted,
@@ -200,15 +200,7 @@ class DiscordLoop:
         return "Discord refused (403, code 50001)"
 
     async def redeliver_last(self) -> None:
-        # The gateway replays the frame (a resume after a hiccup); the core drops it.
-        assert self._last is not None, "nothing dispatched yet"
-        session = self.fake.connected()[0]
-        seq = next(f["s"] for f in reversed(session.log) if f["d"] is self._last)
-        ingest = self.app.ingest
-        assert ingest is not None
-        duplicates = ingest.duplicates
-        await self.fake.replay(session, seq=seq)
-        await eventually(lambda: ingest.duplicates > duplicates, within=15.0)
+        await replay_dispatched(self.fake, self.app, self._last)
 
     async def settle(self) -> None:
         await self.app.wait_idle(30)
