@@ -194,20 +194,52 @@ async def run_bare(fake: FakeDiscord, n: int, within: float, rate: float) -> dic
 
 
 class _DmAtOnce:
-    def __init__(self) -> None:
+    """A core that stores nothing and DMs the expert for every message.
+
+    With `as_presence`, it makes the requests Presence must make for every question
+    and nothing else: open the question's thread and acknowledge the customer in it,
+    post the triage card, DM the expert (with its link). That is the ceiling the
+    core's work can only lower."""
+
+    def __init__(self, *, as_presence: bool = False) -> None:
+        self.as_presence = as_presence
         self.adapter: DiscordAdapter | None = None
+        self.busy = 0
 
     async def receive(self, event: Event) -> bool:
-        if isinstance(event, MessagePosted) and self.adapter is not None:
-            await self.adapter.send(
-                Destination.dm(UserRef("discord", EXPERT["id"])),
-                OutgoingMessage(text="New question", quote=event.text),
-            )
+        if not isinstance(event, MessagePosted) or self.adapter is None:
+            return True
+        self.busy += 1
+        try:
+            await self._send(event)
+        finally:
+            self.busy -= 1
         return True
 
+    async def _send(self, event: MessagePosted) -> None:
+        assert self.adapter is not None
+        dm = Destination.dm(UserRef("discord", EXPERT["id"]))
+        if not self.as_presence:
+            await self.adapter.send(dm, OutgoingMessage(text="New question", quote=event.text))
+            return
+        card = OutgoingMessage(text="New question", quote=event.text, link=event.message)
+        await asyncio.gather(
+            self.adapter.send(
+                Destination.thread(event.message),
+                OutgoingMessage(text="Thanks, ed has this; expect an answer within 30m"),
+                idempotency_key=f"{event.event_key}:ack",
+            ),
+            self.adapter.send(
+                Destination.channel("discord", TRIAGE), card, idempotency_key=f"{event.event_key}:t"
+            ),
+            self.adapter.send(dm, card, idempotency_key=f"{event.event_key}:dm"),
+        )
 
-async def run_adapter_only(fake: FakeDiscord, n: int, within: float, rate: float) -> dict[str, Any]:
-    sink = _DmAtOnce()
+
+async def run_adapter_only(
+    fake: FakeDiscord, n: int, within: float, rate: float, *, as_presence: bool = False
+) -> dict[str, Any]:
+    sink = _DmAtOnce(as_presence=as_presence)
     options = DiscordOptions(
         token="fake-token",
         api_url=fake.api_url,
@@ -219,7 +251,11 @@ async def run_adapter_only(fake: FakeDiscord, n: int, within: float, rate: float
     sink.adapter = adapter
     await adapter.start()
     try:
-        return await _drive(fake, n, within, rate)
+        result = await _drive(fake, n, within, rate)
+        # Timed up to the last DM; the sends still under way finish before the stop.
+        while sink.busy:  # noqa: ASYNC110 (a counter, not an event, is what there is)
+            await asyncio.sleep(0.01)
+        return result
     finally:
         await adapter.stop()
 
@@ -272,12 +308,16 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     db = args.database_url or f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
     # The two cheap pipelines run interleaved, several times, and the median run
     # is kept: on a shared machine a single sub-second run is mostly noise.
-    bares, adapters = [], []
+    bares, adapters, ceilings = [], [], []
     for _ in range(args.repeat):
         bares.append(await _fresh(lambda f: run_bare(f, n, timeout, args.rate)))
         adapters.append(await _fresh(lambda f: run_adapter_only(f, n, timeout, args.rate)))
+        ceilings.append(
+            await _fresh(lambda f: run_adapter_only(f, n, timeout, args.rate, as_presence=True))
+        )
     bare = _median_run(bares)
     adapter = _median_run(adapters)
+    ceiling = _median_run(ceilings)
     presence = await _fresh(lambda f: run_presence(f, n, timeout, args.rate, db))
     ratio = presence["messages_per_s"] / bare["messages_per_s"] if bare["messages_per_s"] else 0
     adapter_ratio = (
@@ -289,9 +329,15 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "database": "sqlite" if db.startswith("sqlite") else db.split("://")[0],
         "bare_discord_py": bare,
         "adapter_only": adapter,
+        "adapter_with_presence_sends": ceiling,
         "presence": presence,
         "ratio": round(ratio, 3),
         "adapter_ratio": round(adapter_ratio, 3),
+        # Presence cannot beat the adapter making Presence's own requests with no core
+        # at all: this is the highest ratio the target could be met at.
+        "ceiling_ratio": round(ceiling["messages_per_s"] / bare["messages_per_s"], 3)
+        if bare["messages_per_s"]
+        else 0,
         "target": 0.6,
     }
 
@@ -307,6 +353,7 @@ def _table(result: dict[str, Any]) -> str:
     rows = [
         ("bare discord.py", result["bare_discord_py"]),
         ("adapter only", result["adapter_only"]),
+        ("adapter, 4 sends", result["adapter_with_presence_sends"]),
         ("presence (App)", result["presence"]),
     ]
     lines = [
@@ -325,7 +372,8 @@ def _table(result: dict[str, Any]) -> str:
         )
     lines.append(
         f"ratio presence/bare = {result['ratio']:.2f}x (target >= {result['target']}x); "
-        f"adapter/bare = {result['adapter_ratio']:.2f}x"
+        f"adapter/bare = {result['adapter_ratio']:.2f}x; adapter making Presence's requests "
+        f"(thread, acknowledgement, triage card, DM), no core/bare = {result['ceiling_ratio']:.2f}x"
     )
     return "\n".join(lines)
 

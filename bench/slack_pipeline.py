@@ -190,9 +190,15 @@ async def run_presence(
 
 class _DmSink:
     """A core that stores nothing and DMs the expert for every message: what is left
-    is the adapter's own cost (translate, users.info cache, ack after receive, send)."""
+    is the adapter's own cost (translate, users.info cache, ack after receive, send).
 
-    def __init__(self) -> None:
+    With `as_presence`, it makes the platform calls Presence must make for every
+    question and nothing else: the expert DM with its link to the thread (a
+    permalink) and the acknowledgement in the customer's thread, keyed like the
+    outbox keys them. That is the ceiling the core's work can only lower."""
+
+    def __init__(self, *, as_presence: bool = False) -> None:
+        self.as_presence = as_presence
         self.adapter: Any = None
         self.keys: set[str] = set()
         self.tasks: set[asyncio.Task[Any]] = set()
@@ -201,19 +207,37 @@ class _DmSink:
         if event.event_key in self.keys:
             return False
         self.keys.add(event.event_key)
-        task = asyncio.create_task(
-            self.adapter.send(
-                Destination.dm(UserRef("slack", EXPERT)),
-                OutgoingMessage(text="question", quote=getattr(event, "text", "")),
-                idempotency_key=event.event_key,
-            )
-        )
+        task = asyncio.create_task(self._send(event))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         return True
 
+    async def _send(self, event: Any) -> None:
+        text = getattr(event, "text", "")
+        if not self.as_presence:
+            await self.adapter.send(
+                Destination.dm(UserRef("slack", EXPERT)),
+                OutgoingMessage(text="question", quote=text),
+                idempotency_key=event.event_key,
+            )
+            return
+        await asyncio.gather(
+            self.adapter.send(
+                Destination.dm(UserRef("slack", EXPERT)),
+                OutgoingMessage(text="New question", quote=text, link=event.message),
+                idempotency_key=f"{event.event_key}:dm",
+            ),
+            self.adapter.send(
+                Destination.thread(event.message),
+                OutgoingMessage(text="Thanks, Erin Expert has this; expect an answer within 30m"),
+                idempotency_key=f"{event.event_key}:ack",
+            ),
+        )
 
-async def run_adapter_only(fake: FakeSlack, n: int, concurrency: int) -> dict[str, Any]:
+
+async def run_adapter_only(
+    fake: FakeSlack, n: int, concurrency: int, *, as_presence: bool = False
+) -> dict[str, Any]:
     from integrations.slack import create
 
     settings = Settings(
@@ -223,11 +247,11 @@ async def run_adapter_only(fake: FakeSlack, n: int, concurrency: int) -> dict[st
         slack_http_port=0,
         slack_api_url=fake.api_url,
     )
-    sink = _DmSink()
+    sink = _DmSink(as_presence=as_presence)
     adapter = create(settings, sink, parse_config({}))
     sink.adapter = adapter
     await adapter.start()
-    marker = "adapter-bench-q"
+    marker = "ceiling-bench-q" if as_presence else "adapter-bench-q"
     try:
         url = adapter.ready_info()["slack_http_url"]
         return await _drive(fake, url, n, concurrency, lambda i: f"hi {marker}{i}", marker)
@@ -276,6 +300,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         fake.calls_log.clear()
         adapter_only = await run_adapter_only(fake, args.events, args.concurrency)
         fake.calls_log.clear()
+        ceiling = await run_adapter_only(fake, args.events, args.concurrency, as_presence=True)
+        fake.calls_log.clear()
         presence = await run_presence(fake, args.events, args.concurrency, args.database_url)
     finally:
         await fake.stop()
@@ -287,9 +313,15 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "database": args.database_url or "sqlite (temporary file)",
         "presence": presence,
         "adapter_only": adapter_only,
+        "adapter_with_presence_sends": ceiling,
         "bare_asyncapp": bare,
         "throughput_ratio": round(ratio, 3),
         "adapter_only_ratio": round(adapter_only["events_per_s"] / bare["events_per_s"], 3)
+        if bare["events_per_s"]
+        else 0.0,
+        # Presence cannot beat the adapter making Presence's own platform calls with
+        # no core at all: this is the highest ratio the target could be met at.
+        "ceiling_ratio": round(ceiling["events_per_s"] / bare["events_per_s"], 3)
         if bare["events_per_s"]
         else 0.0,
         "target_ratio": 0.6,
@@ -304,7 +336,7 @@ def _print(result: dict[str, Any]) -> None:
     cols = ("pipeline", "events", "events/s", "p50 ms", "p99 ms", "mean ms", "ack p50", "ack p99")
     for col in cols:
         table.add_column(col, justify="right" if col != "pipeline" else "left")
-    for name in ("presence", "adapter_only", "bare_asyncapp"):
+    for name in ("presence", "adapter_with_presence_sends", "adapter_only", "bare_asyncapp"):
         r = result[name]
         table.add_row(
             name,
@@ -320,7 +352,9 @@ def _print(result: dict[str, Any]) -> None:
     console.print(table)
     console.print(
         f"throughput ratio presence/bare = {result['throughput_ratio']:.3f} (target >= 0.6); "
-        f"adapter only/bare = {result['adapter_only_ratio']:.3f}"
+        f"adapter only/bare = {result['adapter_only_ratio']:.3f}; adapter making Presence's "
+        f"calls (DM with permalink + thread acknowledgement), no core/bare = "
+        f"{result['ceiling_ratio']:.3f}"
     )
 
 
