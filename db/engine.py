@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.settings import normalise_database_url
+from db import write_turns
 from db.sqlite_cursor import one_hop_connection_class
 
 
@@ -50,12 +51,11 @@ def _sqlite_engine(url: str) -> AsyncEngine:
         cur.execute("PRAGMA busy_timeout=60000")
         cur.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        # A deferred transaction that later upgrades to a writer fails at once with
-        # SQLITE_BUSY when another writer holds the lock (the busy timeout does not
-        # apply to upgrades). Taking the lock at BEGIN makes writers wait their turn.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A deferred transaction that later upgrades to a writer fails at once with
+    # SQLITE_BUSY when another writer holds the lock (the busy timeout does not
+    # apply to upgrades). Taking the lock at BEGIN makes writers wait their turn,
+    # first on the process's own lock (db/write_turns.py), then on SQLite's.
+    write_turns.install(engine, "BEGIN IMMEDIATE")
 
     return engine
 
