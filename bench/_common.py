@@ -25,6 +25,11 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[k]
 
 
+def ratio(run: dict[str, Any], floor: dict[str, Any], key: str) -> float:
+    """run[key] / floor[key], rounded; 0 when the floor measured nothing."""
+    return round(run[key] / floor[key], 3) if floor[key] else 0.0
+
+
 def summary(latencies: Sequence[float]) -> dict[str, float]:
     return {
         "p50_ms": round(percentile(latencies, 50) * 1000, 2),

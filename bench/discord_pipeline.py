@@ -34,6 +34,7 @@ from typing import Any
 
 import discord
 
+from bench._common import ratio
 from bot.app import App
 from bot.config import parse_config
 from bot.events import Event, MessagePosted
@@ -335,10 +336,6 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     ceiling = _median_run(runs["presence"])
     required = _median_run(runs["required"])
     presence = await _fresh(lambda f: run_presence(f, n, timeout, args.rate, db))
-    ratio = presence["messages_per_s"] / bare["messages_per_s"] if bare["messages_per_s"] else 0
-    adapter_ratio = (
-        adapter["messages_per_s"] / bare["messages_per_s"] if bare["messages_per_s"] else 0
-    )
     return {
         "events": n,
         "rate": args.rate or "burst",
@@ -348,16 +345,12 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         "adapter_with_presence_sends": ceiling,
         "adapter_with_required_requests": required,
         "presence": presence,
-        "ratio": round(ratio, 3),
-        "adapter_ratio": round(adapter_ratio, 3),
+        "ratio": ratio(presence, bare, "messages_per_s"),
+        "adapter_ratio": ratio(adapter, bare, "messages_per_s"),
         # Presence cannot beat the adapter making Presence's own requests with no core
         # at all: this is the highest ratio the target could be met at.
-        "ceiling_ratio": round(ceiling["messages_per_s"] / bare["messages_per_s"], 3)
-        if bare["messages_per_s"]
-        else 0,
-        "required_ratio": round(required["messages_per_s"] / bare["messages_per_s"], 3)
-        if bare["messages_per_s"]
-        else 0,
+        "ceiling_ratio": ratio(ceiling, bare, "messages_per_s"),
+        "required_ratio": ratio(required, bare, "messages_per_s"),
         "target": 0.6,
     }
 

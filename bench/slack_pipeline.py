@@ -34,6 +34,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bench._common import ratio
 from bot.app import App
 from bot.config import parse_config
 from bot.outgoing import Destination, OutgoingMessage
@@ -319,7 +320,6 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         presence = await run_presence(fake, args.events, args.concurrency, args.database_url)
     finally:
         await fake.stop()
-    ratio = presence["events_per_s"] / bare["events_per_s"] if bare["events_per_s"] else 0.0
     return {
         "benchmark": "slack_pipeline",
         "transport": "http",
@@ -330,18 +330,12 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "adapter_with_presence_sends": ceiling,
         "adapter_with_required_posts": required,
         "bare_asyncapp": bare,
-        "throughput_ratio": round(ratio, 3),
-        "adapter_only_ratio": round(adapter_only["events_per_s"] / bare["events_per_s"], 3)
-        if bare["events_per_s"]
-        else 0.0,
+        "throughput_ratio": ratio(presence, bare, "events_per_s"),
+        "adapter_only_ratio": ratio(adapter_only, bare, "events_per_s"),
         # Presence cannot beat the adapter making Presence's own platform calls with
         # no core at all: this is the highest ratio the target could be met at.
-        "ceiling_ratio": round(ceiling["events_per_s"] / bare["events_per_s"], 3)
-        if bare["events_per_s"]
-        else 0.0,
-        "required_ratio": round(required["events_per_s"] / bare["events_per_s"], 3)
-        if bare["events_per_s"]
-        else 0.0,
+        "ceiling_ratio": ratio(ceiling, bare, "events_per_s"),
+        "required_ratio": ratio(required, bare, "events_per_s"),
         "target_ratio": 0.6,
     }
 
