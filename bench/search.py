@@ -6,7 +6,7 @@ without filters, next to a floor measured in the same run on the same database
 Target: p95 < 50 ms at 1,000,000 messages.
 
     python bench/search.py [--messages 1000000] [--queries 200] [--skip-postgres] [--skip-sqlite]
-        [--sqlite-file PATH] [--postgres-url URL]
+        [--sqlite-file PATH] [--postgres-url URL] [--cases "one word;phrase"]
 
 With --sqlite-file / --postgres-url the database is kept, and a later run that
 finds the messages already there measures the queries without generating them
@@ -192,11 +192,14 @@ async def index_size(engine: Any) -> float | None:
             except Exception:
                 return None
             return round((pages or 0) / 1e6, 1)
-        size = await conn.scalar(text("SELECT pg_relation_size('ix_message_search')"))
+        # The GIN index alone; message_fts_doc's rows (the tsvectors) are apart.
+        size = await conn.scalar(text("SELECT pg_relation_size('message_fts_doc_gin')"))
         return round((size or 0) / 1e6, 1)
 
 
-async def latencies(url: str, vocab: list[str], q: int) -> list[dict[str, Any]]:
+async def latencies(
+    url: str, vocab: list[str], q: int, only: list[str] | None = None, slowest: int = 0
+) -> list[dict[str, Any]]:
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     rng = random.Random(11)  # the same queries whether or not this run generated the data
@@ -227,6 +230,8 @@ async def latencies(url: str, vocab: list[str], q: int) -> list[dict[str, Any]]:
         ("customer scope, two words", lambda: words(2), Filters(), Scope.customer(7)),
         ("customer scope + date range", lambda: words(1), month, Scope.customer(7)),
     ]
+    if only:
+        cases = [c for c in cases if c[0] in only]
     rows = []
     async with sessions() as s:
         floor = []
@@ -237,12 +242,17 @@ async def latencies(url: str, vocab: list[str], q: int) -> list[dict[str, Any]]:
         rows.append(_row("floor: primary-key lookup", floor))
         for name, query_of, filters, scope in cases:
             times = []
+            asked = []
             for _ in range(q):
                 query = query_of()
                 t = time.perf_counter()
                 await search_messages(s, query, filters=filters, scope=scope, limit=20)
                 times.append(time.perf_counter() - t)
+                asked.append(query)
             rows.append(_row(name, times))
+            if slowest:  # which queries make the tail, to explain it
+                worst = sorted(zip(times, asked, strict=True), reverse=True)[:slowest]
+                rows[-1]["slowest"] = [[round(t * 1000, 1), query] for t, query in worst]
     await engine.dispose()
     return rows
 
@@ -264,6 +274,10 @@ async def main() -> None:
     ap.add_argument("--sqlite-file", type=Path, default=None, help="keep the SQLite database here")
     ap.add_argument("--postgres-url", default=None, help="use (and keep) this PostgreSQL database")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--slowest", type=int, default=0, help="print the N slowest queries of each")
+    ap.add_argument(
+        "--cases", default=None, help="query names as printed, separated by ;: measure only those"
+    )
     args = ap.parse_args()
     out: dict[str, Any] = {"messages": args.messages, "backends": {}}
     with tempfile.TemporaryDirectory() as tmp:
@@ -282,6 +296,9 @@ async def main() -> None:
             f"ingest {res['ingest']['ingest_per_s']:,}/s, index {res['ingest']['index_mb']} MB"
         )
         print(table(res["latency"], ["query", "p50_ms", "p95_ms"]))
+        for row in res["latency"]:
+            if row.get("slowest"):
+                print(f"  slowest {row['query']}: {row['slowest']}")
     path = write_json("search", out, args.json)
     print(f"\nwritten to {path}")
 
@@ -293,7 +310,13 @@ async def _one(url: str, args: argparse.Namespace) -> dict[str, Any]:
     if ing is None:
         ing = await ingest(url, args.messages, rng, vocab)
         await _remember(url, ing)
-    return {"ingest": ing, "latency": await latencies(url, vocab, args.queries)}
+    else:  # the index as it is now (a migration may have changed it since)
+        engine = make_engine(url)
+        ing["index_mb"] = await index_size(engine)
+        await engine.dispose()
+    only = args.cases.split(";") if args.cases else None
+    latency = await latencies(url, vocab, args.queries, only, args.slowest)
+    return {"ingest": ing, "latency": latency}
 
 
 async def _generated(url: str, n: int) -> dict[str, Any] | None:
