@@ -76,6 +76,7 @@ _GREETING_WORDS = frozenset(w for p in lx.GREETING for w in tokens(p)) | {
 }
 _ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
 _NOT_AN_OBJECT = lx.INFINITIVE_MARKS | {"it", "that", "this", "them", "those", "these"}
+_WONDER_LEAD = lx.FILLERS | {"i'm", "im", "i", "am", "we're", "we", "jag", "jeg", "minä", "mä"}
 _ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})
 
 
@@ -117,6 +118,14 @@ def _skip_fillers(words: list[str]) -> list[str]:
     i = 0
     while i < len(words) - 1 and words[i] in lx.FILLERS:
         i += 1
+    # "I mean, do you ...", "you know, is it ...": a hedge in front of a question
+    if (
+        tuple(words[i : i + 2]) in lx.LEAD_HEDGES
+        and len(words) > i + 3
+        and words[i + 2] in _AUX
+        and words[i + 3] in _SUBJ
+    ):
+        return _skip_fillers(words[i + 2 :])
     return words[i:]
 
 
@@ -129,7 +138,8 @@ def _sentence_start(words: list[str], names: set[str], where: str) -> None:
     if canon is not None:
         names.add(f"wh_start:{canon}")
         names.add(f"{where}wh_start")
-        if w2 in _AUX or is_fi_clitic(w2):
+        if w2 in _AUX or is_fi_clitic(w2) or (w1 in lx.WH_WITH_VERB and w2):
+            # "how's it going" is "how is it going": the verb came with the question word
             names.add(f"{where}wh_aux")
         elif w2 in _SUBJ:
             # "when I log in ...", "what we do is ...": a clause, not a question
@@ -174,10 +184,24 @@ def _match_phrases(
             families |= fam
             if first and i == 0:
                 names.update(f"lead_{f}" for f in fam)
-            if "problem" in fam and key in _PROBLEM_STRONG:
+            elif (
+                first
+                and "wonder" in fam
+                and j < len(seg)
+                and seg[j] in lx.INFINITIVE_MARKS
+                and all(w in _WONDER_LEAD for w in seg[:i])
+            ):
+                # "I'm not sure how to export ...": the writer cannot do something
+                names.add("lead_wonder")
+            if "problem" in fam and key in _PROBLEM_STRONG and not _about_a_person(key, seg, i):
                 names.add("problem_strong")
             if "request" in fam and _strong_request(key, seg, i, j, n_words):
                 names.add("request_strong")
+
+
+def _about_a_person(key: tuple[str, ...], words: list[str], i: int) -> bool:
+    """ "my wife isn't working", "I'm not working": a job, not a broken product."""
+    return key[-1] in ("work", "working") and i > 0 and words[i - 1] in lx.PEOPLE
 
 
 def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_words: int) -> bool:
@@ -253,12 +277,23 @@ def _length_bucket(n: int) -> str:
     return "10-19" if n < 20 else "20+"
 
 
+# "it's expensive, you know?": a filler at the end asks nothing of the reader.
+_FILLER_TAG = re.compile(
+    r"(?<=\w)\s*[,;]\s*(?:" + "|".join(lx.FILLER_TAGS) + r")\s*\?+\s*$", re.I | re.U
+)
+
+
 def read_cues(cleaned: Cleaned) -> Cues:
     text = cleaned.text
+    names: set[str] = set()
+    tag = _FILLER_TAG.search(text)
+    if tag and len(_SCAN.findall(text[: tag.start()])) >= 3:
+        text = text[: tag.start()] + "."
+        names.add("filler_tag")
     scan = _SCAN.findall(text.lower())
     toks = [t for t in scan if t[0] not in _SEPARATORS]
     words = [t for t in toks if t[0] not in "?!"]
-    names: set[str] = {f"len:{_length_bucket(len(words))}"}
+    names.add(f"len:{_length_bucket(len(words))}")
     if ends_with_question_mark(text):
         names.add("endq")
     if "?" in text:

@@ -43,6 +43,11 @@ WH: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Question words that carry "is" ("how's it going", "whats the limit", "wheres the button").
+WH_WITH_VERB: frozenset[str] = frozenset(
+    _p("what's|whats|wats|how's|hows|where's|wheres|who's|whos|when's|whens|why's|whys")
+)
+
 # Auxiliaries / verbs that open a yes/no question when they come first and a
 # subject follows ("can I", "kan jag", "kan jeg", "er det").
 AUX: tuple[str, ...] = _p(
@@ -242,6 +247,16 @@ FILLERS: frozenset[str] = frozenset(
     )
 )
 
+# Hedges that may open a spoken question: "I mean, do you ...", "jag menar, har ni ...".
+LEAD_HEDGES: frozenset[tuple[str, ...]] = frozenset(
+    tuple(p.split()) for p in _p("i mean|you know|you see|jag menar|jeg mener|siis tota")
+)
+
+# A filler closing a statement with "?": "it's expensive, you know?", "det är dyrt, vet du?".
+FILLER_TAGS: tuple[str, ...] = _p(
+    "you know|y'know|ya know|you see|tiedäthän|tiedätsä|tiiätsä|vet du|ved du|vettu",
+)
+
 # How one tells a laugh or an emoticon at the end of a chat line from words.
 TRAILING_NOISE: frozenset[str] = frozenset(
     _p(
@@ -304,6 +319,14 @@ PROBLEM_STRONG: frozenset[str] = frozenset(
         "slutat fungera|slutta å virke|sluttet å virke|still broken|still fails|",
         "stopped working|syns inte|timed out|timeout|times out|trasig|trasigt|tökkii|virhe|",
         "virheen|virheilmoituksen|virheilmoitus|virker ikke|vises ikke|won't load|wont load",
+    )
+)
+
+# People whose "not working" means a job, not a failure ("my husband isn't working").
+PEOPLE: frozenset[str] = frozenset(
+    _p(
+        "i|i'm|im|he|she|he's|she's|wife|husband|mom|dad|mother|father|son|daughter|",
+        "brother|sister|friend|boyfriend|girlfriend|kids|parents",
     )
 )
 

@@ -54,3 +54,33 @@ def test_the_same_words_still_report_and_request_where_they_lead(det: Detector) 
     assert det.detect("please add me to the beta").kind == "request"
     assert det.detect("hi, please enable SSO for our team").kind == "request"
     assert det.detect("snälla lägg till mig i betan").kind == "request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a transcript writes a falling yes/no question with "."
+        "So, uh, do you run the importer on your own servers.",
+        # a hedge in front of the question
+        "I mean, do you support SAML at all",
+        "You know, is there a limit on seats",
+        # "how's", "where's": the question word carries the verb
+        "hows the migration going",
+        "wheres the export button now",
+    ],
+)
+def test_spoken_and_contracted_questions_need_a_reply(det: Detector, text: str) -> None:
+    d = det.detect(text)
+    assert d.is_question, d
+    assert d.kind == "question", d
+
+
+def test_a_closing_you_know_asks_nothing(det: Detector) -> None:
+    d = det.detect("we just never had the time to set it up, you know?")
+    assert not d.is_question, d
+    assert det.detect("we never had the time to set it up, do you know why?").is_question
+
+
+def test_a_person_not_working_is_no_problem_report(det: Detector) -> None:
+    assert det.detect("my husband isn't working at the moment").kind != "problem"
+    assert det.detect("the nightly export isn't working").kind == "problem"

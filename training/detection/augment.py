@@ -53,6 +53,26 @@ def _shaped(text: str) -> bool:
     return bool(names & _SHAPES) or "fam_wonder" in names or "mid_wh_aux_subj" in names
 
 
+# An auxiliary before its subject ("do you ...", "is there ...") asks whatever
+# the punctuation; a question word does not ("what it is is ...").
+_SPOKEN_LEADS = ("Uh, ", "Um, ", "Well, ", "So, ", "And ", "Oh, ", "", "")
+
+
+def _spoken_lead(text: str, rng: random.Random) -> str:
+    lead = rng.choice(_SPOKEN_LEADS)
+    if not lead or text.startswith("I "):
+        return lead + text
+    return lead + text[:1].lower() + text[1:]
+
+
+def transcribe(text: str, rng: random.Random) -> str:
+    """A question as a speech transcript may write it: a filler in front and a
+    falling "." where a chat writer types "?"."""
+    core = drop_question_mark(text)
+    core = _spoken_lead(core[:1].upper() + core[1:], rng)
+    return core + "."
+
+
 def augment(
     examples: list[tuple[str, int, float, str]], rng: random.Random
 ) -> list[tuple[str, int, float, str]]:
@@ -65,6 +85,13 @@ def augment(
             if rng.random() < 0.7:
                 bare = chatify(bare, rng) if rng.random() < 0.5 else bare.lower()
             out.append((bare, 1, weight * 0.6, source + "+noq"))
+        if label == 1 and stripped.endswith("?") and rng.random() < 0.3:
+            names = read_cues(clean(stripped)).names
+            if "first_aux_subj_start" in names and "multi_sentence" not in names:
+                out.append((transcribe(stripped, rng), 1, weight * 0.5, source + "+spoken"))
+        elif label == 0 and rng.random() < 0.05:
+            # fillers open statements as often as questions in speech
+            out.append((_spoken_lead(text, rng), 0, weight * 0.5, source + "+spoken"))
         if rng.random() < 0.25:
             out.append((chatify(text, rng), label, weight * 0.6, source + "+chat"))
     return out
