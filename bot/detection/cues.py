@@ -53,6 +53,7 @@ _BACKCHANNEL = frozenset(tuple(tokens(p)) for p in lx.BACKCHANNEL)
 _TAGS = frozenset(tuple(tokens(p)) for p in lx.TAGS)
 _PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lx.PROBLEM_STRONG)
 _REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WEAK)
+_REQUEST_WANTS = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WANTS)
 _REQUEST_LEAD_ONLY = frozenset(tuple(tokens(p)) for p in lx.REQUEST_LEAD_ONLY)
 _ANY_VERBS = lx.ANY_VERBS
 _GREETING_WORDS = frozenset(w for p in lx.GREETING for w in tokens(p)) | {
@@ -214,8 +215,16 @@ def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_wo
         # "I need access to X" opens a request; "and now I need it, too" does not
         nxt = words[j] if j < len(words) else ""
         lead = all(w in lx.FILLERS for w in words[:i])
+        if key in _REQUEST_WANTS and not any(_supplier_gives(w) for w in words[j : j + 4]):
+            return False
         return lead and bool(nxt) and nxt not in _NOT_AN_OBJECT and n_words <= 15
     return True
+
+
+def _supplier_gives(word: str) -> bool:
+    return word in lx.SUPPORT_OBJECTS or (
+        len(word) >= 3 and word.startswith(lx.SUPPORT_OBJECT_STEMS)
+    )
 
 
 def _scand_v1(w1: str, w2: str) -> bool:

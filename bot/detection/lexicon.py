@@ -342,6 +342,40 @@ REQUEST_WEAK: frozenset[str] = frozenset(
     )
 )
 
+# Of REQUEST_WEAK, the phrases that only state a need or a wish: they make a
+# request when what is needed is something a supplier gives ("we need access
+# to staging", "I'd like a refund"), not "i need a coffee".
+REQUEST_WANTS: frozenset[str] = frozenset(
+    _p(
+        "haluaisimme|haluaisin|i need|i would like|i'd like|jag behöver|jag skulle vilja|",
+        "jag vill ha|jeg har brug for|jeg trenger|jeg vil gerne|jeg vil gjerne|tarvitsemme|",
+        "tarvitsen|tarvitsisin|vi behöver|vi har brug for|vi skulle vilja|vi trenger|",
+        "vi vil gerne|vi vil gjerne|vi vill ha|we need|we would like|we'd like",
+    )
+)
+
+# What a customer asks a supplier for, as whole English words ...
+SUPPORT_OBJECTS: frozenset[str] = frozenset(
+    _p(
+        "access|account|accounts|admin|answer|api|assistance|backup|call|callback|",
+        "certificate|confirmation|contact|contract|copy|credentials|data|demo|details|",
+        "discount|docs|documentation|downgrade|dpa|estimate|eta|export|extension|feature|",
+        "file|files|fix|help|info|information|integration|invitation|invite|invoice|",
+        "invoices|key|keys|licence|licences|license|licenses|link|login|option|password|",
+        "permission|permissions|plan|price|pricing|quote|receipt|refund|report|reset|",
+        "rights|role|roles|seat|seats|setting|settings|someone|somebody|status|support|",
+        "token|trial|update|upgrade|user|users|workaround",
+    )
+)
+# ... and as stems of Finnish and Scandinavian words, which inflect.
+SUPPORT_OBJECT_STEMS: tuple[str, ...] = _p(
+    "pääsy|apu|lasku|hyvity|lisenssi|tunnu|käyttöoikeu|oikeu|kopio|avai|salasan|tili|",
+    "raport|tarjou|kuitti|päivity|adgang|tilgang|tillgång|hjälp|hjælp|hjelp|faktur|",
+    "refusion|återbetal|refusjon|licens|lisens|nøgle|nyckel|nøkkel|konto|kopi|rapport|",
+    "tilbud|offert|kvitt|adgangskode|lösenord|passord|rettighed|rättighet|rettighet|",
+    "behörighet|tilladelse|tillatelse|support|demo|admin|api",
+)
+
 # Request phrases that ask only when they open a sentence or clause: "can you add
 # me" asks, "what can you do" and "oh please" do not.
 REQUEST_LEAD_ONLY: frozenset[str] = frozenset(

@@ -84,3 +84,28 @@ def test_a_closing_you_know_asks_nothing(det: Detector) -> None:
 def test_a_person_not_working_is_no_problem_report(det: Detector) -> None:
     assert det.detect("my husband isn't working at the moment").kind != "problem"
     assert det.detect("the nightly export isn't working").kind == "problem"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i need a coffee so bad", "we'd like a bigger office one day", "jag behöver semester"],
+)
+def test_a_need_for_something_no_supplier_gives_is_no_request(det: Detector, text: str) -> None:
+    d = det.detect(text)
+    assert d.kind != "request", d
+    assert not d.is_question, d
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we need two more seats for the sales team",
+        "I'd like a copy of the March invoice",
+        "tarvitsemme lisää lisenssejä",
+        "vi trenger tilgang til rapportene",
+    ],
+)
+def test_a_need_for_what_a_supplier_gives_is_a_request(det: Detector, text: str) -> None:
+    d = det.detect(text)
+    assert d.kind == "request", d
+    assert d.is_question, d
