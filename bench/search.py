@@ -192,9 +192,16 @@ async def index_size(engine: Any) -> float | None:
             except Exception:
                 return None
             return round((pages or 0) / 1e6, 1)
-        # The GIN index alone; message_fts_doc's rows (the tsvectors) are apart.
-        size = await conn.scalar(text("SELECT pg_relation_size('message_fts_doc_gin')"))
-        return round((size or 0) / 1e6, 1)
+        # The GIN indexes (full text, and since 0008 the facets with it); the
+        # tsvectors themselves live in table rows, not counted here.
+        size = await conn.scalar(
+            text(
+                "SELECT sum(pg_relation_size(i.indexrelid)) FROM pg_index i"
+                " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam"
+                " WHERE a.amname = 'gin'"
+            )
+        )
+        return round(float(size or 0) / 1e6, 1)
 
 
 async def latencies(

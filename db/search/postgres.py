@@ -1,8 +1,8 @@
 """PostgreSQL: `message_fts_doc` (migration 0008) holds one tsvector a message, its
-words and its facets, under one GIN index, so the words and the filters are one
-tsquery that GIN intersects. The newest RANKED_CANDIDATES documents that match
-are picked, those that meet the conditions are ranked with ts_rank, and only the
-returned page gets a ts_headline."""
+words, word pairs and facets, under one GIN index, so the words, a phrase's pairs
+and the filters are one tsquery that GIN intersects. The newest RANKED_CANDIDATES
+documents that match are picked, those that meet the conditions are ranked with
+ts_rank, and only the returned page gets a ts_headline."""
 
 from __future__ import annotations
 
@@ -14,12 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.search import rows
 from db.search.facets import Groups
 from db.search.query import RANKED_CANDIDATES, Hit
-
-# The newest messages a phrase is first looked for in: a phrase in one in forty
-# of them fills the candidates there (about 10 ms to read); and the most a second
-# look reads when the first found some.
-PHRASE_WINDOW = 20_000
-PHRASE_WINDOW_MAX = 80_000
 
 
 def words_tsquery(groups: list[tuple[str, ...]]) -> str:
@@ -71,19 +65,20 @@ async def search(
     params["q"] = words_tsquery(groups)
     params["candidates"] = RANKED_CANDIDATES
     params["limit"] = limit
-    wanted = "to_tsquery('simple', :q)"
-    if facets:
-        params["facets"] = facets_tsquery(facets)
-        wanted = f"({wanted} && CAST(:facets AS tsquery))"
     walk = _Walk(where)
     # asyncpg prepares each statement; after five runs PostgreSQL may switch to a
     # generic plan, made without the tsquery and dates, that walks a whole index
     # for a rare word (seconds). Each search gets its own plan instead (for the
     # rest of this transaction; planning costs about a millisecond).
     await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    match = f"d.doc @@ {wanted}"
     if any(len(g) > 1 for g in groups):
-        match = await _phrase(session, groups, match, walk, params)
+        wanted = await _with_pairs(session, groups, params)
+    else:
+        wanted = "to_tsquery('simple', :q)"
+    if facets:
+        params["facets"] = facets_tsquery(facets)
+        wanted = f"({wanted} && CAST(:facets AS tsquery))"
+    match = f"d.doc @@ {wanted}"
     # The candidates are picked on the document alone: its facets carry the
     # conversation's and the questions' values, and joining those tables there
     # lets the planner count a filter twice (facet and condition), think the
@@ -110,46 +105,45 @@ async def search(
     return rows.hits(session, (await session.execute(text(sql), params)).all())
 
 
-async def _phrase(
-    session: AsyncSession,
-    groups: list[tuple[str, ...]],
-    match: str,
-    walk: _Walk,
-    params: dict[str, Any],
+async def _pairs(session: AsyncSession, groups: list[tuple[str, ...]]) -> dict[int, list[str]]:
+    """The word pairs of each phrase ('webhook  token'), by its index in groups,
+    cut by the same parser and pair function the documents were (migration
+    0008), so a pair here is exactly a pair there."""
+    phrases = {i: " ".join(g) for i, g in enumerate(groups) if len(g) > 1}
+    sql = (
+        "SELECT p.n, array_agg(pair) FROM unnest(CAST(:phrases AS text[]))"
+        " WITH ORDINALITY AS p(phrase, n),"
+        " unnest(tsvector_to_array(message_fts_bigrams(to_tsvector('simple', p.phrase)))) pair"
+        " GROUP BY p.n"
+    )
+    order = list(phrases)
+    found = await session.execute(text(sql), {"phrases": list(phrases.values())})
+    return {order[int(n) - 1]: list(pairs) for n, pairs in found}
+
+
+def _quoted(lexeme: str) -> str:
+    # tsquery input: a quoted lexeme, its quotes doubled and backslashes escaped.
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+async def _with_pairs(
+    session: AsyncSession, groups: list[tuple[str, ...]], params: dict[str, Any]
 ) -> str:
-    """How to pick a phrase's candidates. GIN knows which messages hold all the
-    words, not whether side by side: the document tells. The planner reckons a
-    phrase as common as its words together, so for a rare phrase of common words
-    it walks the newest documents and reads them all (half a second), and told
-    otherwise it reads every document with the words where a common phrase is
-    found among the newest few thousand. So the newest PHRASE_WINDOW documents
-    are read first; if they hold enough matches, those are the candidates; if
-    they hold a few, a window that many times longer (at most PHRASE_WINDOW_MAX);
-    else GIN's documents with all the words, read and tested."""
-    window = PHRASE_WINDOW
-    while True:
-        params["window"] = window
-        recent = (
-            (
-                await session.execute(
-                    text(
-                        f"SELECT d.id FROM ({walk.newest('TRUE', ':window')}) d"
-                        f" WHERE {match} ORDER BY d.k DESC, d.id DESC LIMIT :candidates"
-                    ),
-                    params,
-                )
-            )
-            .scalars()
-            .all()
-        )
-        if len(recent) >= params["candidates"]:
-            params["recent"] = list(recent)
-            return "d.id = ANY(:recent)"
-        # As many rows again as the matches found so far say the rest needs.
-        longer = int(window * params["candidates"] / max(len(recent), 1) * 1.3)
-        if window > PHRASE_WINDOW or not recent or longer > PHRASE_WINDOW_MAX:
-            break
-        window = longer
-    # Told twice, the planner reckons the phrase rare enough to start from GIN.
-    params["all_words"] = " & ".join(w for g in groups for w in g)
-    return match + " AND d.doc @@ to_tsquery('simple', :all_words)"
+    """The tsquery that picks candidates when the query has phrases. A phrase of
+    one pair is that pair: GIN finds its few messages, where with the words it
+    finds every message holding both and each must be read to see whether they
+    stand side by side (0.5 s for a rare phrase of two common words). A longer
+    phrase is its pairs and itself (pairs can occur apart). The pair alone also
+    keeps the planner right: with the words beside it, it counts the pair as
+    rare as pair and words together, and reads 50,000 matches of a common one."""
+    pairs = await _pairs(session, groups)
+    rest = [g for i, g in enumerate(groups) if len(pairs.get(i, ())) != 1]
+    lexemes = [pair for found in pairs.values() for pair in found]
+    parts = []
+    if rest:
+        params["rest"] = words_tsquery(rest)
+        parts.append("to_tsquery('simple', :rest)")
+    if lexemes:
+        params["pairs"] = " & ".join(_quoted(p) for p in lexemes)
+        parts.append("CAST(:pairs AS tsquery)")
+    return "(" + " && ".join(parts) + ")" if parts else "to_tsquery('simple', :q)"

@@ -10,9 +10,10 @@ SQLite: `message_fts` gets a second column, `facets`, whose text (`k7 h14 a1234
 d20250131 m202501 y2025 s<hex state> t<hex topic> x<assignee id>`) is kept in
 `message_fts_facets` so a delete can hand FTS5 the values it indexed; the external
 content is the view `message_fts_content`. PostgreSQL: `message_fts_doc` holds
-one tsvector a message, its words (the generated `message.search` of 0002 goes)
-plus lexemes with a space (`'k 7'`, which the text parser never makes), under
-one GIN index; a question's change rewrites these small rows, not the messages.
+one tsvector a message, its words (the generated `message.search` of 0002 goes),
+its word pairs (`'webhook  token'`, for phrases) and its facets (`'k 7'`; the
+text parser never makes a lexeme with a space), under one GIN index; a
+question's change rewrites these small rows, not the messages.
 
 Triggers keep the facets true when a message is written or deleted, when a
 question is added, removed or changes state, topic or assignee, and when a
@@ -171,42 +172,61 @@ _SQLITE_DOWN = [
 # person writes can be mistaken for a facet. The document lives in its own small
 # table: a question's change rewrites those rows, not the messages (whose six
 # indexes an update would each touch).
+# Word pairs, as two lexemes with two spaces between ('webhook  token'): GIN
+# then finds a phrase by its pairs, where it otherwise finds every message with
+# the words and reads each to see whether they stand side by side.
+_PG_BIGRAMS = """
+CREATE FUNCTION message_fts_bigrams(words tsvector) RETURNS tsvector
+LANGUAGE sql IMMUTABLE AS $$
+SELECT array_to_tsvector(coalesce(array_agg(DISTINCT a.lexeme || '  ' || b.lexeme), '{}'))
+FROM unnest(words) a, unnest(a.positions) pa, unnest(words) b, unnest(b.positions) pb
+WHERE pb = pa + 1
+$$
+"""
+
 _PG_DOC_OF = """
 CREATE FUNCTION message_fts_doc_of(body text, conv integer, author integer, created timestamptz)
 RETURNS tsvector LANGUAGE sql STABLE AS $$
-SELECT to_tsvector('simple', body) || array_to_tsvector(ARRAY(
-    SELECT 'k ' || coalesce(c.customer_id, 0) FROM conversation c WHERE c.id = conv
-    UNION ALL SELECT 'h ' || c.channel_id FROM conversation c WHERE c.id = conv
-    UNION ALL SELECT 'a ' || author
-    UNION ALL SELECT 'd ' || to_char(created AT TIME ZONE 'UTC', 'YYYYMMDD')
-    UNION ALL SELECT 'm ' || to_char(created AT TIME ZONE 'UTC', 'YYYYMM')
-    UNION ALL SELECT 'y ' || to_char(created AT TIME ZONE 'UTC', 'YYYY')
-    UNION ALL SELECT 's ' || encode(convert_to(q.state, 'UTF8'), 'hex')
-        FROM question q WHERE q.conversation_id = conv
-    UNION ALL SELECT 't ' || encode(convert_to(q.topic, 'UTF8'), 'hex')
-        FROM question q WHERE q.conversation_id = conv AND q.topic IS NOT NULL
-    UNION ALL SELECT 'x ' || q.assignee_id
-        FROM question q WHERE q.conversation_id = conv AND q.assignee_id IS NOT NULL
-))
+SELECT words || message_fts_bigrams(words) || array_to_tsvector(
+    ARRAY['a ' || author, 'd ' || day, 'm ' || left(day, 6), 'y ' || left(day, 4)]
+    || coalesce((SELECT ARRAY['k ' || coalesce(c.customer_id, 0), 'h ' || c.channel_id]
+        FROM conversation c WHERE c.id = conv), '{}')
+    || coalesce((SELECT array_agg(f) FROM question q, LATERAL unnest(ARRAY[
+            's ' || encode(convert_to(q.state, 'UTF8'), 'hex'),
+            't ' || encode(convert_to(q.topic, 'UTF8'), 'hex'),
+            'x ' || q.assignee_id]) f
+        WHERE q.conversation_id = conv AND f IS NOT NULL), '{}'))
+FROM to_tsvector('simple', body) words, to_char(created AT TIME ZONE 'UTC', 'YYYYMMDD') day
 $$
 """
 
 _PG_REINDEX = """
-CREATE FUNCTION message_fts_reindex(conv integer) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION message_fts_reindex(conv integer[]) RETURNS void LANGUAGE sql AS $$
 UPDATE message_fts_doc d
 SET doc = message_fts_doc_of(m.text, m.conversation_id, m.author_id, m.created_at)
-FROM message m WHERE m.id = d.id AND m.conversation_id = conv
+FROM message m WHERE m.id = d.id AND m.conversation_id = ANY(conv)
 $$
 """
 
-# A deleted message has no document: its words leave the index.
+# A deleted message has no document: its words leave the index. Inserts are
+# taken a statement at a time (a batch of messages or questions is one INSERT
+# into the documents, one UPDATE of them), changes a row at a time.
+_PG_MESSAGE_INSERTED = """
+CREATE FUNCTION message_fts_messages_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO message_fts_doc (id, doc)
+    SELECT id, message_fts_doc_of(text, conversation_id, author_id, created_at)
+    FROM new_rows WHERE deleted_at IS NULL;
+    RETURN NULL;
+END
+$$
+"""
+
 _PG_MESSAGE_ROW = """
 CREATE FUNCTION message_fts_message() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        DELETE FROM message_fts_doc WHERE id = OLD.id;
-    END IF;
-    IF TG_OP <> 'DELETE' AND NEW.deleted_at IS NULL THEN
+    DELETE FROM message_fts_doc WHERE id = OLD.id;
+    IF TG_OP = 'UPDATE' AND NEW.deleted_at IS NULL THEN
         INSERT INTO message_fts_doc (id, doc) VALUES (NEW.id,
             message_fts_doc_of(NEW.text, NEW.conversation_id, NEW.author_id, NEW.created_at));
     END IF;
@@ -215,15 +235,22 @@ END
 $$
 """
 
+_PG_QUESTIONS_INSERTED = """
+CREATE FUNCTION message_fts_questions_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM message_fts_reindex(ARRAY(SELECT DISTINCT conversation_id FROM new_rows));
+    RETURN NULL;
+END
+$$
+"""
+
 _PG_QUESTION_ROW = """
 CREATE FUNCTION message_fts_question() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM message_fts_reindex(OLD.conversation_id);
-    END IF;
-    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE'
-            AND NEW.conversation_id IS DISTINCT FROM OLD.conversation_id) THEN
-        PERFORM message_fts_reindex(NEW.conversation_id);
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM message_fts_reindex(ARRAY[OLD.conversation_id, NEW.conversation_id]);
+    ELSE
+        PERFORM message_fts_reindex(ARRAY[OLD.conversation_id]);
     END IF;
     RETURN NULL;
 END
@@ -233,7 +260,7 @@ $$
 _PG_CONVERSATION_ROW = """
 CREATE FUNCTION message_fts_conversation() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM message_fts_reindex(NEW.id);
+    PERFORM message_fts_reindex(ARRAY[NEW.id]);
     RETURN NULL;
 END
 $$
@@ -245,19 +272,28 @@ _PG_UP = [
     # No foreign key: the triggers keep it in step, and a key would cost every
     # insert a lookup.
     "CREATE TABLE message_fts_doc (id integer PRIMARY KEY, doc tsvector NOT NULL)",
+    _PG_BIGRAMS,
     _PG_DOC_OF,
     _PG_REINDEX,
+    _PG_MESSAGE_INSERTED,
     _PG_MESSAGE_ROW,
+    _PG_QUESTIONS_INSERTED,
     _PG_QUESTION_ROW,
     _PG_CONVERSATION_ROW,
     "INSERT INTO message_fts_doc (id, doc) SELECT id,"
     " message_fts_doc_of(text, conversation_id, author_id, created_at)"
     " FROM message WHERE deleted_at IS NULL",
     "CREATE INDEX message_fts_doc_gin ON message_fts_doc USING gin (doc)",
-    "CREATE TRIGGER message_fts_message AFTER INSERT OR DELETE OR UPDATE OF text,"
-    " deleted_at, conversation_id, author_id, created_at ON message"
+    "CREATE TRIGGER message_fts_messages_inserted AFTER INSERT ON message"
+    " REFERENCING NEW TABLE AS new_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION message_fts_messages_inserted()",
+    "CREATE TRIGGER message_fts_message AFTER DELETE OR UPDATE OF text, deleted_at,"
+    " conversation_id, author_id, created_at ON message"
     " FOR EACH ROW EXECUTE FUNCTION message_fts_message()",
-    "CREATE TRIGGER message_fts_question_insdel AFTER INSERT OR DELETE ON question"
+    "CREATE TRIGGER message_fts_questions_inserted AFTER INSERT ON question"
+    " REFERENCING NEW TABLE AS new_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION message_fts_questions_inserted()",
+    "CREATE TRIGGER message_fts_question_del AFTER DELETE ON question"
     " FOR EACH ROW EXECUTE FUNCTION message_fts_question()",
     "CREATE TRIGGER message_fts_question_upd AFTER UPDATE OF conversation_id, state, topic,"
     " assignee_id ON question FOR EACH ROW WHEN ("
@@ -274,13 +310,18 @@ _PG_UP = [
 _PG_DOWN = [
     "DROP TRIGGER IF EXISTS message_fts_conversation ON conversation",
     "DROP TRIGGER IF EXISTS message_fts_question_upd ON question",
-    "DROP TRIGGER IF EXISTS message_fts_question_insdel ON question",
+    "DROP TRIGGER IF EXISTS message_fts_question_del ON question",
+    "DROP TRIGGER IF EXISTS message_fts_questions_inserted ON question",
     "DROP TRIGGER IF EXISTS message_fts_message ON message",
+    "DROP TRIGGER IF EXISTS message_fts_messages_inserted ON message",
     "DROP FUNCTION IF EXISTS message_fts_conversation()",
     "DROP FUNCTION IF EXISTS message_fts_question()",
+    "DROP FUNCTION IF EXISTS message_fts_questions_inserted()",
     "DROP FUNCTION IF EXISTS message_fts_message()",
-    "DROP FUNCTION IF EXISTS message_fts_reindex(integer)",
+    "DROP FUNCTION IF EXISTS message_fts_messages_inserted()",
+    "DROP FUNCTION IF EXISTS message_fts_reindex(integer[])",
     "DROP FUNCTION IF EXISTS message_fts_doc_of(text, integer, integer, timestamptz)",
+    "DROP FUNCTION IF EXISTS message_fts_bigrams(tsvector)",
     "DROP TABLE IF EXISTS message_fts_doc",
     # As migration 0002 left it.
     "ALTER TABLE message ADD COLUMN search tsvector GENERATED ALWAYS AS "
