@@ -471,6 +471,8 @@ async def test_expert_add(d: Driver) -> None:
         assert f"expert {sam}: active _(chat:" in await run(d, "third", "config show")
     finally:
         await run(d, "third", f"expert remove {d.mention('second')}")
+    # Met here, not by whichever test ran before: the module's tests run in any order.
+    await run(d, "customer", "help")
     assert "not on the staff" in await run(d, "third", f"expert add {d.mention('customer')}")
 
 
