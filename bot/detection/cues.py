@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.detection import lexicon as lx
+from bot.detection import lexicon_kinds as lk
 from bot.detection.normalize import (
     Cleaned,
     ends_with_question_mark,
@@ -24,17 +25,17 @@ _MAX_PHRASE = 5
 def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
     families: dict[str, Iterable[str]] = {
         "anyone": lx.ANYONE,
-        "request": lx.REQUEST,
-        "problem": (*lx.PROBLEM, *lx.PROBLEM_STRONG),
-        "thanks": lx.THANKS,
-        "resolved": lx.RESOLVED,
-        "defer": lx.DEFER,
-        "greeting": lx.GREETING,
-        "announce": lx.ANNOUNCE,
-        "idea": lx.IDEA,
+        "request": lk.REQUEST,
+        "problem": (*lk.PROBLEM, *lk.PROBLEM_STRONG),
+        "thanks": lk.THANKS,
+        "resolved": lk.RESOLVED,
+        "defer": lk.DEFER,
+        "greeting": lk.GREETING,
+        "announce": lk.ANNOUNCE,
+        "idea": lk.IDEA,
         "rhetorical": lx.RHETORICAL,
         "wonder": lx.WONDER,
-        "help": lx.HELP,
+        "help": lk.HELP,
     }
     table: dict[tuple[str, ...], set[str]] = {}
     for family, phrases in families.items():
@@ -51,12 +52,12 @@ _AUX = frozenset(lx.AUX)
 _SUBJ = frozenset(lx.SUBJ)
 _BACKCHANNEL = frozenset(tuple(tokens(p)) for p in lx.BACKCHANNEL)
 _TAGS = frozenset(tuple(tokens(p)) for p in lx.TAGS)
-_PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lx.PROBLEM_STRONG)
-_REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WEAK)
-_REQUEST_WANTS = frozenset(tuple(tokens(p)) for p in lx.REQUEST_WANTS)
-_REQUEST_LEAD_ONLY = frozenset(tuple(tokens(p)) for p in lx.REQUEST_LEAD_ONLY)
+_PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lk.PROBLEM_STRONG)
+_REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lk.REQUEST_WEAK)
+_REQUEST_WANTS = frozenset(tuple(tokens(p)) for p in lk.REQUEST_WANTS)
+_REQUEST_LEAD_ONLY = frozenset(tuple(tokens(p)) for p in lk.REQUEST_LEAD_ONLY)
 _ANY_VERBS = lx.ANY_VERBS
-_GREETING_WORDS = frozenset(w for p in lx.GREETING for w in tokens(p)) | {
+_GREETING_WORDS = frozenset(w for p in lk.GREETING for w in tokens(p)) | {
     "everybody",
     "everyone",
     "all",
@@ -76,7 +77,7 @@ _GREETING_WORDS = frozenset(w for p in lx.GREETING for w in tokens(p)) | {
     "ppl",
 }
 _ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
-_NOT_AN_OBJECT = lx.INFINITIVE_MARKS | {"it", "that", "this", "them", "those", "these"}
+_NOT_AN_OBJECT = lk.INFINITIVE_MARKS | {"it", "that", "this", "them", "those", "these"}
 _WONDER_LEAD = lx.FILLERS | {"i'm", "im", "i", "am", "we're", "we", "jag", "jeg", "minä", "mä"}
 _ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})
 
@@ -159,7 +160,7 @@ def _sentence_start(words: list[str], names: set[str], where: str) -> None:
     elif _scand_v1(w1, w2):
         # Verb first, subject second is a question in Scandinavian word order.
         names.add(f"{where}aux_subj_start")
-    elif w1 in lx.REQUEST_VERBS or " ".join(words[:2]) in lx.REQUEST_VERBS:
+    elif w1 in lk.REQUEST_VERBS or " ".join(words[:2]) in lk.REQUEST_VERBS:
         names.add(f"{where}request_verb_start")
     elif len(w1) >= 6 and w1.endswith(("kaa", "kää")) and w1.isalpha():
         names.add(f"{where}request_verb_start")  # Finnish plural imperative: lisätkää
@@ -189,7 +190,7 @@ def _match_phrases(
                 first
                 and "wonder" in fam
                 and j < len(seg)
-                and seg[j] in lx.INFINITIVE_MARKS
+                and seg[j] in lk.INFINITIVE_MARKS
                 and all(w in _WONDER_LEAD for w in seg[:i])
             ):
                 # "I'm not sure how to export ...": the writer cannot do something
@@ -202,7 +203,7 @@ def _match_phrases(
 
 def _about_a_person(key: tuple[str, ...], words: list[str], i: int) -> bool:
     """ "my wife isn't working", "I'm not working": a job, not a broken product."""
-    return key[-1] in ("work", "working") and i > 0 and words[i - 1] in lx.PEOPLE
+    return key[-1] in ("work", "working") and i > 0 and words[i - 1] in lk.PEOPLE
 
 
 def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_words: int) -> bool:
@@ -222,8 +223,8 @@ def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_wo
 
 
 def _supplier_gives(word: str) -> bool:
-    return word in lx.SUPPORT_OBJECTS or (
-        len(word) >= 3 and word.startswith(lx.SUPPORT_OBJECT_STEMS)
+    return word in lk.SUPPORT_OBJECTS or (
+        len(word) >= 3 and word.startswith(lk.SUPPORT_OBJECT_STEMS)
     )
 
 
