@@ -129,7 +129,7 @@ class Detector:
         self, cleaned: Cleaned, cues: Cues, lang: str, limit: float, context: Sequence[str]
     ) -> Detection:
         model_score = self._model_score(cues)
-        verdict = decide(cues, model_score)
+        verdict = decide(cues, model_score, limit)
         score = verdict.score
         reasons = list(verdict.reasons)
         if cleaned.raw_len > VERY_LONG_CHARS:

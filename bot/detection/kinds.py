@@ -48,7 +48,9 @@ class Verdict:
     resolves: bool
 
 
-def decide(cues: Cues, model_score: float) -> Verdict:
+def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
+    """Name the kind; ``limit`` is the channel's threshold, so an eager channel's
+    borderline line is a question, not chatter."""
     names, fam = cues.names, cues.families
     reasons: list[str] = []
     n_words = sum(1 for w in cues.words if w[0] not in "?!")
@@ -60,7 +62,7 @@ def decide(cues: Cues, model_score: float) -> Verdict:
     ):
         # Chat questions often drop the "?"; a short line that opens like one is one.
         model_score = max(model_score, SHAPE_FLOOR)
-    asks = model_score >= 0.5
+    asks = model_score >= limit
     shaped = bool(names & _QSHAPE) or "endq" in names or "fam_wonder" in names
 
     if "len:0" in names:

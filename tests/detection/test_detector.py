@@ -126,6 +126,35 @@ def test_thresholds_and_presets_change_sensitivity(det: Detector) -> None:
         det.detect("hi", threshold="loud")
 
 
+# Lines a model scores anywhere from "probably chatter" to "probably a question".
+_BORDERLINE = (
+    "export keeps timing out for me",
+    "you guys support sso",
+    "the sync seems off since monday",
+    "so the api key goes in the header",
+    "wondering about the rate limits",
+    "invoice still not here",
+    "the report shows zero rows",
+    "login loop on the mobile app",
+)
+
+
+def test_an_eager_channel_hears_more_and_a_quiet_one_less(det: Detector) -> None:
+    flagged = {
+        name: {t for t in _BORDERLINE if det.detect(t, threshold=name).is_question}
+        for name in PRESETS
+    }
+    assert flagged["quiet"] <= flagged["balanced"] <= flagged["eager"]
+    # A line the model scores between the eager and the balanced threshold is a
+    # question for an eager channel (not chatter below a fixed 0.5) and not for others.
+    between = [t for t in _BORDERLINE if PRESETS["eager"] <= det.detect(t).score < 0.5]
+    assert between, "no borderline line left between the presets: pick new examples"
+    for text in between:
+        eager = det.detect(text, threshold="eager")
+        assert eager.is_question and eager.kind in ("question", "problem", "request"), eager
+        assert not det.detect(text).is_question
+
+
 def test_context_can_mark_a_short_reply_as_an_answer(det: Detector) -> None:
     alone = det.detect("no it does not work")
     after = det.detect("no it does not work", context=("does the export work now?",))
