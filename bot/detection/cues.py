@@ -36,6 +36,10 @@ def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
         "rhetorical": lx.RHETORICAL,
         "wonder": lx.WONDER,
         "help": lk.HELP,
+        "symptom": lk.SYMPTOMS,
+        "preamble": lk.PREAMBLE,
+        "assume": lk.ASSUME,
+        "need": (*lk.NEEDS, *lk.NEEDS_AFTER),
     }
     table: dict[tuple[str, ...], set[str]] = {}
     for family, phrases in families.items():
@@ -56,6 +60,7 @@ _PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lk.PROBLEM_STRONG)
 _REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lk.REQUEST_WEAK)
 _REQUEST_WANTS = frozenset(tuple(tokens(p)) for p in lk.REQUEST_WANTS)
 _REQUEST_LEAD_ONLY = frozenset(tuple(tokens(p)) for p in lk.REQUEST_LEAD_ONLY)
+_NEEDS_AFTER = frozenset(tuple(tokens(p)) for p in lk.NEEDS_AFTER)
 _ANY_VERBS = lx.ANY_VERBS
 _GREETING_WORDS = frozenset(w for p in lk.GREETING for w in tokens(p)) | {
     "everybody",
@@ -157,8 +162,11 @@ def _sentence_start(words: list[str], names: set[str], where: str) -> None:
         # The Finnish yes/no question form: shares the inversion cue's weight.
         names.add(f"{where}clitic_start")
         names.add(f"{where}aux_subj_start")
-    elif _scand_v1(w1, w2):
-        # Verb first, subject second is a question in Scandinavian word order.
+    elif _scand_v1(w1, w2) and not (
+        len(words) == 2 and w1 in lk.SCAND_DO_VERBS and w2 in ("det", "den")
+    ):
+        # Verb first, subject second is a question in Scandinavian word order; but
+        # "ok testar det" says what the writer will do, with "det" the object.
         names.add(f"{where}aux_subj_start")
     elif w1 in lk.REQUEST_VERBS or " ".join(words[:2]) in lk.REQUEST_VERBS:
         names.add(f"{where}request_verb_start")
@@ -199,6 +207,8 @@ def _match_phrases(
                 names.add("problem_strong")
             if "request" in fam and _strong_request(key, seg, i, j, n_words):
                 names.add("request_strong")
+            if "need" in fam and _stated_need(key, seg, i, j, n_words):
+                names.add("request_strong")
 
 
 def _about_a_person(key: tuple[str, ...], words: list[str], i: int) -> bool:
@@ -220,6 +230,17 @@ def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_wo
             return False
         return lead and bool(nxt) and nxt not in _NOT_AN_OBJECT and n_words <= 15
     return True
+
+
+def _stated_need(key: tuple[str, ...], words: list[str], i: int, j: int, n_words: int) -> bool:
+    """ "would need two more seats", "could use some help", "lasku pitäis saada": a need
+    asks the supplier only for what a supplier gives, and only when it leads."""
+    if n_words > 15:
+        return False
+    if key in _NEEDS_AFTER:
+        return any(_supplier_gives(w) for w in words[:i])
+    lead = all(w in lx.FILLERS for w in words[:i])
+    return lead and any(_supplier_gives(w) for w in words[j : j + 4])
 
 
 def _supplier_gives(word: str) -> bool:
@@ -364,6 +385,8 @@ def read_cues(cleaned: Cleaned) -> Cues:
     if "first_request_verb_start" in names and "endq" not in names and len(words) >= 2:
         names.add("request_strong")
 
+    _terse_cues(words, names, families)
+
     if any(w in _WH_CANON for w in words):
         names.add("wh_any")
         for i in range(1, len(words) - 2):
@@ -410,3 +433,46 @@ def read_cues(cleaned: Cleaned) -> Cues:
                     names.add("agreement_tag")  # "Mondays, right?", "Måndagar, eller hur?"
                 break
     return Cues(words=tuple(toks), names=frozenset(names), families=frozenset(families))
+
+
+def is_topic(word: str) -> bool:
+    """Whether a word names something only a supplier runs (export, lasku, fakturan ...)."""
+    if word in lk.TOPIC_WORDS or word.startswith(lk.TOPIC_STEMS):
+        return True
+    return len(word) >= 8 and any(part in word for part in lk.TOPIC_PARTS)
+
+
+def _topic(words: list[str]) -> str:
+    """ "strong" for a supplier's product word, "weak" for one of plain talk too, or ""."""
+    if any(is_topic(w) for w in words) or any(
+        p in lk.TOPIC_PAIRS for p in zip(words, words[1:], strict=False)
+    ):
+        return "strong"
+    weak = any(w in lk.TOPIC_WEAK or w.startswith(lk.TOPIC_WEAK_STEMS) for w in words)
+    return "weak" if weak else ""
+
+
+def _terse_cues(words: list[str], names: set[str], families: set[str]) -> None:
+    """Terse lines without "?" that still need a reply, if they are about the product:
+    "the report is empty" (a problem), "so the key goes in the header" (a check)."""
+    topic = _topic(words)
+    if not topic:
+        return
+    names.add("topic")
+    keeps = any(
+        w in ("keeps", "keep") and nxt.endswith("ing")
+        for w, nxt in zip(words, words[1:], strict=False)
+    )
+    if "symptom" in families or keeps or any(part in w for w in words for part in lk.SYMPTOM_PARTS):
+        names.add("problem_terse")
+    core = strip_trailing_noise(words) or words
+    if topic == "weak" or len(core) > 12 or names & {"end_period", "multi_sentence", "endq"}:
+        return
+    second = core[1] if len(core) > 1 else ""
+    if (
+        "assume" in families
+        or words[-1] == "then"
+        or core[0] in lk.ASSUME_LEADS
+        or (core[0] in lk.YOU_LEADS and second not in ("know", "see", "mean"))
+    ):
+        names.add("assumed_q")  # "you guys support sso", "so the key goes in the header"

@@ -54,6 +54,8 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
     names, fam = cues.names, cues.families
     reasons: list[str] = []
     n_words = sum(1 for w in cues.words if w[0] not in "?!")
+    topical = "topic" in names and n_words >= 3
+    reported = "problem_strong" in names or ("problem_terse" in names and n_words >= 2)
     if (
         "endq" not in names
         and names & _STRONG_SHAPE
@@ -86,7 +88,7 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
         return Verdict("chatter", min(model_score, VETO_CAP), ("asks only for agreement",), False)
 
     if ("thanks" in fam or "resolved" in fam) and "request_strong" not in names:
-        still_open = "problem" in fam and "resolved" not in fam
+        still_open = ("problem" in fam or "problem_terse" in names) and "resolved" not in fam
         if not still_open and not (asks and shaped and "lead_thanks" not in names):
             resolves = "resolved" in fam or ("defer" not in fam and n_words <= 6)
             why = "says the problem is solved" if "resolved" in fam else "thanks"
@@ -107,21 +109,27 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
         reasons.append("asks for something to be done")
         return Verdict("request", max(model_score, REQUEST_SCORE), tuple(reasons), False)
 
-    if "lead_wonder" in names and not asks and n_words >= 6:
+    if "lead_wonder" in names and not asks and (n_words >= 6 or topical):
         reasons.append("indirect question")
         return Verdict("question", max(model_score, 0.6), tuple(reasons), False)
+
+    if names & {"lead_preamble", "assumed_q"} and not asks and n_words <= 15:
+        # "question about billing" announces a question; "so the key goes in the
+        # header" asks the supplier to confirm what the customer concluded
+        why = "announces a question" if "lead_preamble" in names else "asks to confirm"
+        return Verdict("question", max(model_score, 0.6), (why,), False)
 
     if "idea" in fam and not ("endq" in names and asks):
         return Verdict("idea", min(model_score, 0.35), ("suggests an idea",), False)
 
     if asks:
-        if "problem_strong" in names and not shaped:
+        if reported and not shaped:
             return Verdict("problem", model_score, ("reports a problem",), False)
         if "problem" in fam:
             reasons.append("mentions a problem")
         return Verdict("question", model_score, tuple(reasons), False)
 
-    if "problem_strong" in names and 3 <= n_words <= 40:
+    if reported and (n_words >= 3 or "problem_strong" not in names) and n_words <= 40:
         return Verdict("problem", max(model_score, PROBLEM_SCORE), ("reports a problem",), False)
 
     if "request_strong" in names and 3 <= n_words <= 40:

@@ -182,7 +182,14 @@ WONDER: tuple[str, ...] = _p(
     "en ole varma mitä|olisiko mahdollista|undrar|",
     "jag undrar|vet ni|vet du om|är det möjligt|går det att|inte säker på|jag funderar på|",
     "lurer på|jeg lurer på|spekulerer på|jeg spekulerer på|ved i|ved du om|vet dere|",
-    "er det muligt|er det mulig|ikke sikker på",
+    "er det muligt|er det mulig|ikke sikker på|wondering about|curious about|no idea how|",
+    "no idea where|no idea what|no idea why|no idea if|no idea whether|can't find where|",
+    "cant find where|trying to understand|kiinnostais tietää|kiinnostaisi tietää|",
+    "en löydä mistä|en löydä missä|ei hajuakaan|yritän hahmottaa|yritän ymmärtää|",
+    "hittar inte var|hittar inte hur|ingen aning om|ingen aning hur|försöker förstå|",
+    "funderar på|funderar lite på|nyfiken på|kan ikke finde ud af|kan ikke finde hvor|",
+    "aner ikke|prøver at forstå|nysgerrig efter|nysgerrig på|finner ikke ut|",
+    "finner ikke hvor|prøver å skjønne|prøver å forstå|nysgjerrig på|lurer litt på",
 )
 
 # Words that open a statement about oneself ("I restarted it", "vi har ...").
