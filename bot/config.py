@@ -19,6 +19,8 @@ from bot.errors import ConfigError
 from bot.priorities import PRIORITIES
 from bot.routing.config import RoutingConfig, parse_routing
 from bot.routing.quiet import parse_window
+from bot.sensitivity import DEFAULT as DEFAULT_SENSITIVITY
+from bot.sensitivity import HELP, normalised
 from bot.sla_config import SlaConfig, StaleConfig, parse_sla, parse_stale
 
 
@@ -49,6 +51,7 @@ class CustomerConfig:
     triage: bool = True  # post a triage card for every question of this customer
     priority: str = "normal"  # what this customer's questions open with
     retention_days: int | None = None  # message text older than this is purged; None: default
+    sensitivity: str | None = None  # its channels' question sensitivity; None: [detection]
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,13 @@ class PresenceConfig:
                 return customer.retention_days
         return self.retention.default_days
 
+    def sensitivity_for(self, qualified_channel: str) -> str:
+        """The file's sensitivity for a channel: its customer's, else [detection]'s."""
+        customer = self.customer_for_channel(qualified_channel)
+        if customer is not None and customer.sensitivity is not None:
+            return customer.sensitivity
+        return self.detection.sensitivity
+
     def customer_for_channel(self, qualified_channel: str) -> CustomerConfig | None:
         for customer in self.customers:
             if qualified_channel in customer.channels:
@@ -184,7 +194,9 @@ def parse_config(data: dict[str, Any]) -> PresenceConfig:
     reactions.done()
     detection = Table(data.get("detection", {}), "detection")
     top.used.add("detection")
-    detection_cfg = DetectionConfig(sensitivity=detection.text("sensitivity", "balanced"))
+    detection_cfg = DetectionConfig(
+        sensitivity=_sensitivity(detection.text("sensitivity"), "detection") or DEFAULT_SENSITIVITY
+    )
     detection.done()
     retention = Table(data.get("retention", {}), "retention")
     top.used.add("retention")
@@ -272,9 +284,19 @@ def _customer(raw: Any, i: int) -> CustomerConfig:
         triage=t.flag("triage", True),
         priority=_priority(t.text("priority", "normal"), f"customers[{i}].priority"),
         retention_days=_days(t, "retention_days"),
+        sensitivity=_sensitivity(t.text("sensitivity"), f"customers[{i}]"),
     )
     t.done()
     return cfg
+
+
+def _sensitivity(value: str | None, where: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalised(value)
+    except ValueError:
+        raise ConfigError(f"config: {where}.sensitivity must be {HELP}") from None
 
 
 def _priority(value: str | None, where: str) -> str:

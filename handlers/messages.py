@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.events import MessagePosted
+from bot.sensitivity import threshold_of
 from db.questions import open_question_in, recent_texts
 from handlers.ideas_wiring import offer_idea
-from handlers.log import log_message
+from handlers.log import Logged, log_message
 from handlers.questions import first_response, open_question, resolve
 from handlers.sla_clocks import customer_followed_up
 from handlers.sla_stale import reopen_if_stale
@@ -43,9 +44,22 @@ async def on_message(ev: MessagePosted, ctx: Context) -> None:
     if not logged.new_conversation and await reopen_if_stale(ctx, logged):
         return
     context = await recent_texts(ctx.session, logged.channel.id, logged.message.created_at)
-    verdict = detector.detect(ev.text, context=context, is_staff=False, is_bot=False)
+    verdict = detector.detect(
+        ev.text, context=context, is_staff=False, is_bot=False, threshold=_threshold(ctx, logged)
+    )
     if verdict.is_question:
         question = await open_question(ctx, logged, verdict)
         await on_new_question(ctx, question)  # linked to an open incident, if it matches
     elif verdict.kind == "idea":
         await offer_idea(ctx, logged)
+
+
+def _threshold(ctx: Context, logged: Logged) -> float:
+    """The channel's own sensitivity (set in chat), else its customer's, else the default."""
+    chosen = logged.channel.sensitivity or ctx.services.config.sensitivity_for(
+        logged.channel.qualified
+    )
+    try:
+        return threshold_of(chosen)
+    except ValueError:  # a hand-edited row: the file's value rather than a failed event
+        return threshold_of(ctx.services.config.detection.sensitivity)

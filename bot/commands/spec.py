@@ -317,6 +317,25 @@ VERBS: tuple[Verb, ...] = (
         "/presence config show",
     ),
     Verb(
+        "config sensitivity",
+        L,
+        "how readily a channel's messages count as questions",
+        "/presence config sensitivity #acme-support eager",
+        (
+            Arg("channel", Kind.CHANNEL, "the shared channel"),
+            Arg(
+                "value",
+                Kind.WORD,
+                "quiet, balanced, eager, default, or a score from 0 to 1",
+                required=False,
+            ),
+        ),
+        details="`eager` (0.3) opens questions for borderline messages too, `quiet` (0.7) only "
+        "for clear ones; `balanced` is 0.5. `default` goes back to the config file's value "
+        "(the customer's `sensitivity`, else `[detection]`). Without a value: the channel's "
+        "sensitivity and where it comes from.",
+    ),
+    Verb(
         "config export",
         A,
         "write a customer's archive to the export directory; the counts follow when done",

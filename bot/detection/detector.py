@@ -13,9 +13,9 @@ from bot.detection.features import LinearModel, feature_indices
 from bot.detection.kinds import NEEDS_REPLY, VETO_CAP, decide
 from bot.detection.language import detect_language, warm_up
 from bot.detection.normalize import Cleaned, clean, ends_with_question_mark, sentences
+from bot.sensitivity import PRESETS as PRESETS  # re-exported: part of this module's API
+from bot.sensitivity import threshold_of
 
-# Named sensitivities per channel: the score a message needs to count as a question.
-PRESETS: dict[str, float] = {"quiet": 0.7, "balanced": 0.5, "eager": 0.3}
 DEFAULT_THRESHOLD = PRESETS["balanced"]
 # Past this many characters a message is a paste or a post, unless it ends by asking.
 VERY_LONG_CHARS = 4000
@@ -53,17 +53,8 @@ class Detection:
 
 
 def resolve_threshold(threshold: float | str | None) -> float:
-    if threshold is None:
-        return DEFAULT_THRESHOLD
-    if isinstance(threshold, str):
-        if threshold not in PRESETS:
-            raise ValueError(
-                f"unknown sensitivity preset {threshold!r}; use one of {sorted(PRESETS)}"
-            )
-        return PRESETS[threshold]
-    if not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"threshold must be within [0, 1], got {threshold}")
-    return float(threshold)
+    """A preset name or a score in [0, 1] (as a number or text) as the score to reach."""
+    return threshold_of(threshold)
 
 
 class Detector:

@@ -21,7 +21,7 @@ from handlers.commands.overrides import customer_named, ensure_expert, live_for,
 _TOPIC_MAX = 20
 
 
-async def _keep(call: Call, scope: str, key: str, value: object) -> None:
+async def keep(call: Call, scope: str, key: str, value: object) -> None:
     await store(call.ctx.session, scope, key, value, by=call.actor, now=call.ctx.now)
     call.ctx.audit(call.actor, "config.changed", scope[:100], None, key=key, value=value)
 
@@ -37,8 +37,8 @@ async def watch(call: Call) -> str:
         await call.ctx.session.flush()
     where.customer_id = found.id
     where.watched = True
-    await _keep(call, f"channel:{where.qualified}", "watched", True)
-    await _keep(call, f"channel:{where.qualified}", "customer", found.name)
+    await keep(call, f"channel:{where.qualified}", "watched", True)
+    await keep(call, f"channel:{where.qualified}", "customer", found.name)
     return f"Watching {where.name or where.qualified} for {found.name}."
 
 
@@ -48,7 +48,7 @@ async def unwatch(call: Call) -> str:
     if not where.watched:
         return f"{where.name or where.qualified} is not watched."
     where.watched = False
-    await _keep(call, f"channel:{where.qualified}", "watched", False)
+    await keep(call, f"channel:{where.qualified}", "watched", False)
     return f"No longer watching {where.name or where.qualified}."
 
 
@@ -88,7 +88,7 @@ async def customer_set(call: Call) -> str:
         stored = value.lower()
     before = getattr(found, field)
     setattr(found, field, stored)
-    await _keep(call, f"customer:{found.name}", field, stored)
+    await keep(call, f"customer:{found.name}", field, stored)
     return f"{found.name}: {field} is now {stored} (was {before or 'not set'})."
 
 
@@ -108,9 +108,9 @@ async def expert_add(call: Call) -> str:
     if topics:
         expert.topics = topics
     scope = f"expert:{who.qualified}"
-    await _keep(call, scope, "active", True)
+    await keep(call, scope, "active", True)
     if topics:
-        await _keep(call, scope, "topics", topics)
+        await keep(call, scope, "topics", topics)
     shown = ", ".join(expert.topics) or "no topics yet"
     return f"{who.name or who.qualified} is an expert ({shown})."
 
@@ -120,7 +120,7 @@ async def expert_remove(call: Call) -> str:
     who = await staff_person(call, call.args["user"])
     expert = await ensure_expert(call.ctx.session, who, call.ctx.now)
     expert.active = False
-    await _keep(call, f"expert:{who.qualified}", "active", False)
+    await keep(call, f"expert:{who.qualified}", "active", False)
     return f"{who.name or who.qualified} no longer gets questions routed."
 
 
@@ -130,7 +130,7 @@ async def expert_topics(call: Call) -> str:
     topics = _topics(call.args["topics"])
     expert = await ensure_expert(call.ctx.session, who, call.ctx.now)
     expert.topics = topics
-    await _keep(call, f"expert:{who.qualified}", "topics", topics)
+    await keep(call, f"expert:{who.qualified}", "topics", topics)
     return f"{who.name or who.qualified}'s topics: {', '.join(topics) or 'none'}."
 
 
@@ -141,7 +141,7 @@ async def expert_hours(call: Call) -> str:
     parse_hours(hours)  # a ConfigError names the bad part
     expert = await ensure_expert(call.ctx.session, who, call.ctx.now)
     expert.hours = hours
-    await _keep(call, f"expert:{who.qualified}", "hours", hours)
+    await keep(call, f"expert:{who.qualified}", "hours", hours)
     return f"{who.name or who.qualified} works {hours}."
 
 
@@ -154,7 +154,7 @@ async def expert_away(call: Call) -> str:
     away = call.args["state"] == "on"
     expert = await ensure_expert(call.ctx.session, who, call.ctx.now)
     expert.away = away
-    await _keep(call, f"expert:{who.qualified}", "away", away)
+    await keep(call, f"expert:{who.qualified}", "away", away)
     name = "You are" if who.id == call.person.id else f"{who.name or who.qualified} is"
     return f"{name} {'away: no new questions' if away else 'back: questions are routed again'}."
 
@@ -166,7 +166,7 @@ async def sla_set(call: Call) -> str:
         raise UsageError("A tier is one short word, or * for every tier.")
     target = call.args["target"]
     length: timedelta = call.args["duration"]
-    await _keep(call, f"sla:{tier}", target, int(length.total_seconds()))
+    await keep(call, f"sla:{tier}", target, int(length.total_seconds()))
     # In force here for the very next event; every other worker reloads SLA targets
     # at its next batch, when it sees the overrides version move (LiveOverrides).
     live = live_for(call.ctx.services)

@@ -42,6 +42,8 @@ async def config_show(call: Call) -> str:
         "*Configuration* (file values are the baseline; _(chat …)_ marks a chat change)",
         f"support: {s.timezone} · {s.hours} · triage {s.triage_channel or '-'} · "
         f"leads {', '.join(s.leads) or '-'} · admins {', '.join(s.admins) or '-'}",
+        f"detection: sensitivity {config.detection.sensitivity} (a channel's own, set with "
+        "`config sensitivity`, shows beside it)",
     ]
     for c in (await session.scalars(select(Customer).order_by(Customer.name))).all():
         scope = f"customer:{c.name}"
@@ -51,7 +53,14 @@ async def config_show(call: Call) -> str:
             )
         ).all()
         where = ", ".join(
-            (ch.name or ch.qualified) + mark(f"channel:{ch.qualified}", "watched") for ch in chans
+            (ch.name or ch.qualified)
+            + mark(f"channel:{ch.qualified}", "watched")
+            + (
+                f" sensitivity {ch.sensitivity}{mark(f'channel:{ch.qualified}', 'sensitivity')}"
+                if ch.sensitivity
+                else ""
+            )
+            for ch in chans
         )
         origin = " [added in chat]" if c.source == "chat" else ""
         lines.append(

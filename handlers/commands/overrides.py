@@ -7,7 +7,7 @@ keeps it and `config show` can tell which value came from where. Scopes:
 | scope                 | keys                                   | applied to          |
 |-----------------------|----------------------------------------|---------------------|
 | `customer:<name>`     | tier, owner, timezone, priority        | the customer row    |
-| `channel:<qualified>` | watched, customer                      | the channel row     |
+| `channel:<qualified>` | watched, customer, sensitivity         | the channel row     |
 | `expert:<qualified>`  | active, topics, hours, away            | the expert row      |
 | `sla:<tier>`          | first_response, next_response, resolution (seconds) | the SLA policies |
 
@@ -220,6 +220,8 @@ async def _channel(
         session.add(channel)
     if key == "watched":
         channel.watched = bool(value)
+    elif key == "sensitivity":
+        channel.sensitivity = value if isinstance(value, str) else None
     elif key == "customer" and isinstance(value, str):
         customer = await customer_named(session, value)
         if customer is None:

@@ -12,6 +12,7 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 from bot.commands import VERBS
+from bot.detection import Detector
 from db.models import (
     AuditEntry,
     Channel,
@@ -29,6 +30,7 @@ from tests.commands.conftest import (
     cmd,
     cmd_message,
     question,
+    questions,
     start_bot,
     to_customers,
 )
@@ -316,6 +318,53 @@ async def test_unwatch(bot: TestBot) -> None:
     assert "No longer watching" in await cmd(bot, "ADMIN", "unwatch <#OLDCH>")
     assert await count(bot, Channel, Channel.qualified == "local:OLDCH", Channel.watched) == 0
     assert "is not watched" in await cmd(bot, "ADMIN", "unwatch <#OLDCH>")
+
+
+def _low_scoring() -> tuple[str, float]:
+    """A plain customer line the shipped model scores low but above zero, and its score."""
+    det = Detector.load()
+    for line in (
+        "the csv import skips the last row",
+        "curious how others handle this",
+        "you guys open on saturday",
+        "the pdf one or the csv one",
+        "could be the proxy",
+    ):
+        d = det.detect(line)
+        if 0.005 <= d.score < 0.5 and d.kind == "chatter":
+            return line, d.score
+    raise AssertionError("no low-scoring line left: pick new examples")
+
+
+async def test_config_sensitivity(bot: TestBot) -> None:
+    line, score = _low_scoring()
+    sensitive = f"{score / 2:.4f}"
+    assert "needs the lead level" in await cmd(bot, "EVE", "config sensitivity <#BOREALIS> eager")
+    shown = await cmd(bot, "LEAD", "config sensitivity <#BOREALIS>")
+    assert shown.endswith("sensitivity balanced (0.5), the config file's default.")
+    bad = await cmd(bot, "LEAD", "config sensitivity <#BOREALIS> loud")
+    assert "quiet, balanced, eager" in bad and "\n" not in bad
+    assert "a number from 0 to 1" in await cmd(bot, "LEAD", "config sensitivity <#BOREALIS> 7")
+    try:
+        answer = await cmd(bot, "LEAD", "config sensitivity <#BOREALIS> eager")
+        assert "sensitivity is now eager (0.3) (was balanced (0.5))" in answer
+        answer = await cmd(bot, "LEAD", f"config sensitivity <#BOREALIS> {sensitive}")
+        assert f"is now {float(sensitive)!r} (was eager (0.3))" in answer
+        assert await count(bot, ChatOverride, ChatOverride.key == "sensitivity") == 1
+        assert f"sensitivity {float(sensitive)!r}" in await cmd(bot, "LEAD", "config show")
+        # The same line: a question in the very eager channel, chatter in Acme's.
+        bot.clock.advance(timedelta(hours=3))
+        before = len(await questions(bot))
+        await bot.platform.post("ACME", "ANNA", line)
+        await bot.settle()
+        assert len(await questions(bot)) == before
+        await bot.platform.post("BOREALIS", "SVEN", line)
+        await bot.settle()
+        opened = (await questions(bot))[before:]
+        assert len(opened) == 1 and opened[0].customer_id is not None
+    finally:
+        back = await cmd(bot, "LEAD", "config sensitivity <#BOREALIS> default")
+        assert "back to balanced (0.5) (the config file's default)" in back
 
 
 async def test_customer_set(bot: TestBot) -> None:

@@ -426,6 +426,19 @@ async def test_watch(d: Driver) -> None:
     assert "customer Initech [added in chat]" in shown
 
 
+@verb("config sensitivity")
+async def test_config_sensitivity(d: Driver) -> None:
+    here = d.channel_mention()
+    assert refused(await run(d, "staff", f"config sensitivity {here} eager"), "lead")
+    assert "sensitivity balanced (0.5)" in await run(d, "third", f"config sensitivity {here}")
+    try:
+        answer = await run(d, "third", f"config sensitivity {here} quiet")
+        assert "sensitivity is now quiet (0.7)" in answer and one_line(answer)
+        assert "from 0 to 1" in await run(d, "third", f"config sensitivity {here} loud")
+    finally:
+        assert "back to balanced" in await run(d, "third", f"config sensitivity {here} default")
+
+
 @verb("unwatch")
 async def test_unwatch(d: Driver) -> None:
     here = d.channel_mention()

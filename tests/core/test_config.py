@@ -31,6 +31,8 @@ def test_example_config_parses() -> None:
         ({"sla": [{"warn_at": 1.5}]}, "warn_at"),
         ({"bogus": 1}, "config.bogus"),
         ({"customers": [{"name": "A", "priority": "asap"}]}, "customers[0].priority"),
+        ({"customers": [{"name": "A", "sensitivity": "loud"}]}, "customers[0].sensitivity"),
+        ({"detection": {"sensitivity": "1.5"}}, "detection.sensitivity must be quiet, balanced"),
     ],
 )
 def test_bad_config_is_one_line_naming_the_problem(data: dict[str, object], needle: str) -> None:
@@ -63,3 +65,19 @@ def test_most_specific_sla_policy_wins() -> None:
     assert config.sla_for("gold", "urgent").first_response.total_seconds() == 900
     assert config.sla_for("gold", "normal").first_response.total_seconds() == 3600
     assert config.sla_for("silver", "urgent").first_response.total_seconds() == 4 * 3600
+
+
+def test_sensitivity_comes_from_the_customer_else_the_default() -> None:
+    config = parse_config(
+        {
+            "detection": {"sensitivity": "0.45"},
+            "customers": [
+                {"name": "Noisy", "channels": ["slack:C1"], "sensitivity": "Quiet"},
+                {"name": "Plain", "channels": ["slack:C2"]},
+            ],
+        }
+    )
+    assert config.sensitivity_for("slack:C1") == "quiet"
+    assert config.sensitivity_for("slack:C2") == "0.45"
+    assert config.sensitivity_for("slack:C9") == "0.45"
+    assert parse_config({}).sensitivity_for("slack:C1") == "balanced"

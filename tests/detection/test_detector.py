@@ -126,33 +126,33 @@ def test_thresholds_and_presets_change_sensitivity(det: Detector) -> None:
         det.detect("hi", threshold="loud")
 
 
-# Lines a model scores anywhere from "probably chatter" to "probably a question".
-_BORDERLINE = (
+# Plain lines a model scores low but above zero; none is a backchannel or a thanks.
+_LOW_SCORING = (
+    "the csv import skips the last row",
+    "curious how others handle this",
+    "you guys open on saturday",
+    "the pdf one or the csv one",
+    "could be the proxy",
+    "you mean the admin console",
     "export keeps timing out for me",
-    "you guys support sso",
-    "the sync seems off since monday",
-    "so the api key goes in the header",
-    "wondering about the rate limits",
-    "invoice still not here",
-    "the report shows zero rows",
-    "login loop on the mobile app",
 )
 
 
-def test_an_eager_channel_hears_more_and_a_quiet_one_less(det: Detector) -> None:
+def test_a_channel_threshold_below_a_lines_score_makes_it_a_question(det: Detector) -> None:
     flagged = {
-        name: {t for t in _BORDERLINE if det.detect(t, threshold=name).is_question}
+        name: {t for t in _LOW_SCORING if det.detect(t, threshold=name).is_question}
         for name in PRESETS
     }
     assert flagged["quiet"] <= flagged["balanced"] <= flagged["eager"]
-    # A line the model scores between the eager and the balanced threshold is a
-    # question for an eager channel (not chatter below a fixed 0.5) and not for others.
-    between = [t for t in _BORDERLINE if PRESETS["eager"] <= det.detect(t).score < 0.5]
-    assert between, "no borderline line left between the presets: pick new examples"
-    for text in between:
-        eager = det.detect(text, threshold="eager")
-        assert eager.is_question and eager.kind in ("question", "problem", "request"), eager
-        assert not det.detect(text).is_question
+    low = [(t, det.detect(t)) for t in _LOW_SCORING]
+    low = [(t, d) for t, d in low if 0.005 <= d.score < 0.5 and d.kind == "chatter"]
+    assert low, "no low-scoring line left: pick new examples"
+    for text, balanced in low:
+        assert not balanced.is_question
+        # Not named chatter below a fixed 0.5: the channel's own threshold decides.
+        at = det.detect(text, threshold=balanced.score - 0.0001)  # the score is rounded
+        assert at.is_question and at.kind in ("question", "problem", "request"), at
+        assert not det.detect(text, threshold=min(1.0, balanced.score + 0.0001)).is_question
 
 
 def test_context_can_mark_a_short_reply_as_an_answer(det: Detector) -> None:
