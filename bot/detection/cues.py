@@ -18,6 +18,7 @@ from bot.detection.normalize import (
     strip_trailing_noise,
     tokens,
 )
+from bot.detection.terse import terse_cues
 
 _MAX_PHRASE = 5
 
@@ -385,7 +386,7 @@ def read_cues(cleaned: Cleaned) -> Cues:
     if "first_request_verb_start" in names and "endq" not in names and len(words) >= 2:
         names.add("request_strong")
 
-    _terse_cues(words, names, families)
+    terse_cues(words, names, families)
 
     if any(w in _WH_CANON for w in words):
         names.add("wh_any")
@@ -433,46 +434,3 @@ def read_cues(cleaned: Cleaned) -> Cues:
                     names.add("agreement_tag")  # "Mondays, right?", "Måndagar, eller hur?"
                 break
     return Cues(words=tuple(toks), names=frozenset(names), families=frozenset(families))
-
-
-def is_topic(word: str) -> bool:
-    """Whether a word names something only a supplier runs (export, lasku, fakturan ...)."""
-    if word in lk.TOPIC_WORDS or word.startswith(lk.TOPIC_STEMS):
-        return True
-    return len(word) >= 8 and any(part in word for part in lk.TOPIC_PARTS)
-
-
-def _topic(words: list[str]) -> str:
-    """ "strong" for a supplier's product word, "weak" for one of plain talk too, or ""."""
-    if any(is_topic(w) for w in words) or any(
-        p in lk.TOPIC_PAIRS for p in zip(words, words[1:], strict=False)
-    ):
-        return "strong"
-    weak = any(w in lk.TOPIC_WEAK or w.startswith(lk.TOPIC_WEAK_STEMS) for w in words)
-    return "weak" if weak else ""
-
-
-def _terse_cues(words: list[str], names: set[str], families: set[str]) -> None:
-    """Terse lines without "?" that still need a reply, if they are about the product:
-    "the report is empty" (a problem), "so the key goes in the header" (a check)."""
-    topic = _topic(words)
-    if not topic:
-        return
-    names.add("topic")
-    keeps = any(
-        w in ("keeps", "keep") and nxt.endswith("ing")
-        for w, nxt in zip(words, words[1:], strict=False)
-    )
-    if "symptom" in families or keeps or any(part in w for w in words for part in lk.SYMPTOM_PARTS):
-        names.add("problem_terse")
-    core = strip_trailing_noise(words) or words
-    if topic == "weak" or len(core) > 12 or names & {"end_period", "multi_sentence", "endq"}:
-        return
-    second = core[1] if len(core) > 1 else ""
-    if (
-        "assume" in families
-        or words[-1] == "then"
-        or core[0] in lk.ASSUME_LEADS
-        or (core[0] in lk.YOU_LEADS and second not in ("know", "see", "mean"))
-    ):
-        names.add("assumed_q")  # "you guys support sso", "so the key goes in the header"
