@@ -14,6 +14,7 @@ from bot.detection.detector import PRESETS, Detection, Detector, resolve_thresho
 
 DEFAULT_DATA = Path("../shared/data")
 DEFAULT_MULTILINGUAL = Path("tests/data/detection/multilingual.jsonl")
+DEFAULT_TERSE = Path("tests/data/detection/terse.jsonl")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -108,6 +109,9 @@ def eval_detection_command(
     multilingual: Annotated[
         Path, typer.Option("--multilingual", help="The multilingual JSONL set.")
     ] = DEFAULT_MULTILINGUAL,
+    terse: Annotated[
+        Path, typer.Option("--terse", help="The terse support-message JSONL set.")
+    ] = DEFAULT_TERSE,
     swda_context: Annotated[
         int, typer.Option("--swda-context", help="Also score swda with N previous utterances.")
     ] = 0,
@@ -132,17 +136,21 @@ def eval_detection_command(
         if swda_context:
             s = ev.score(ev.predict(det, items, use_context=True), items)
             print(_row(f"swda + {swda_context} context", s, base))
-    if multilingual.exists():
-        found = True
-        items = ev.jsonl_set(multilingual)
-        preds = ev.predict(det, items)
-        base_preds = ev.baseline(items)
-        for lang, idx in ev.by_group(items):
-            sub = [items[i] for i in idx]
-            s = ev.score([preds[i] for i in idx], sub)
-            print(_row(f"multilingual {lang}", s, ev.score([base_preds[i] for i in idx], sub)))
+    for name, path in (("multilingual", multilingual), ("terse", terse)):
+        if path.exists():
+            found = True
+            _per_language(det, name, ev.jsonl_set(path))
     if not found:
-        raise _fail(f"no evaluation data under {data} or at {multilingual}")
+        raise _fail(f"no evaluation data under {data}, at {multilingual} or at {terse}")
+
+
+def _per_language(det: Detector, name: str, items: list[ev.Item]) -> None:
+    preds = ev.predict(det, items)
+    base_preds = ev.baseline(items)
+    for lang, idx in ev.by_group(items):
+        sub = [items[i] for i in idx]
+        s = ev.score([preds[i] for i in idx], sub)
+        print(_row(f"{name} {lang}", s, ev.score([base_preds[i] for i in idx], sub)))
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

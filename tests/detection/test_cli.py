@@ -121,9 +121,22 @@ def test_eval_detection_prints_scores_next_to_the_baseline(
     ml.write_text(
         json.dumps({"text": "toimiiko vienti?", "is_question": True, "lang": "fi"}) + "\n"
     )
+    terse = tmp_path / "terse.jsonl"
+    terse.write_text(
+        json.dumps({"text": "raportti on tyhjä", "is_question": True, "lang": "fi"}) + "\n"
+    )
     result = runner.invoke(
         app,
-        ["eval", "detection", "--data", str(tmp_path / "data"), "--multilingual", str(ml)],
+        [
+            "eval",
+            "detection",
+            "--data",
+            str(tmp_path / "data"),
+            "--multilingual",
+            str(ml),
+            "--terse",
+            str(terse),
+        ],
     )
     assert result.exit_code == 0, result.stderr
     out = result.stdout
@@ -136,13 +149,23 @@ def test_eval_detection_prints_scores_next_to_the_baseline(
     assert (p, r, f1) == (1.0, 1.0, 1.0)
     assert (bp, br) == (0.5, 1.0)  # "Really?" fools the baseline
     assert any(line.startswith("multilingual fi") for line in out.splitlines())
-    assert set(tmp_path.glob("*")) == {tmp_path / "data", ml}  # writes nothing
+    assert any(line.startswith("terse fi") for line in out.splitlines())
+    assert set(tmp_path.glob("*")) == {tmp_path / "data", ml, terse}  # writes nothing
 
 
 def test_eval_detection_without_data_fails_cleanly(app: typer.Typer, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["eval", "detection", "--data", str(tmp_path), "--multilingual", str(tmp_path / "x")],
+        [
+            "eval",
+            "detection",
+            "--data",
+            str(tmp_path),
+            "--multilingual",
+            str(tmp_path / "x"),
+            "--terse",
+            str(tmp_path / "y"),
+        ],
     )
     assert result.exit_code == 2
     assert "no evaluation data" in result.stderr
