@@ -40,6 +40,7 @@ def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
         "symptom": lk.SYMPTOMS,
         "preamble": lk.PREAMBLE,
         "assume": lk.ASSUME,
+        "own_fault": lk.OWN_FAULT,
         "need": (*lk.NEEDS, *lk.NEEDS_AFTER),
     }
     table: dict[tuple[str, ...], set[str]] = {}

@@ -122,6 +122,12 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
     if "idea" in fam and not ("endq" in names and asks):
         return Verdict("idea", min(model_score, 0.35), ("suggests an idea",), False)
 
+    if "own_fault" in fam and "endq" not in names:
+        # "the report was empty, my bad": the writer found the cause on their side.
+        return Verdict(
+            "chatter", min(model_score, VETO_CAP), ("the cause was on their side",), False
+        )
+
     if asks:
         if reported and not shaped:
             return Verdict("problem", model_score, ("reports a problem",), False)

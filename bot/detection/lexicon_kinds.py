@@ -62,7 +62,9 @@ RESOLVED: tuple[str, ...] = _p(
     "toimii taas|det löste sig|funkar nu|fungerar nu|nu funkar det|nu fungerar det|löst|",
     "det hjälpte|löste problemet|det fungerar igen|det virker nu|virker nu|nu virker det|",
     "løst|det hjalp|det løste det|det løste problemet|funker nå|virker nå|det virker nå|",
-    "nå virker det|det løste seg|fungerer nå|fungerer nu",
+    "nå virker det|det løste seg|fungerer nå|fungerer nu|works again|working again|",
+    "is back|back to normal|fine now|toimii taas nyt|fungerar igen|funkar igen|virker igen|",
+    "fungerer igjen|funker igjen",
 )
 
 # After a thanks these mean the customer is still working on it.
@@ -331,6 +333,38 @@ ASSUME: tuple[str, ...] = _p(
     "i assume|i take it|presumably|i suppose|oletan|oletan että|oletettavasti|",
     "varmaan|kai|siis|sit|antar jag|jag antar|alltså|förmodar|går ud fra|",
     "jeg går ud fra|vel|altså|formoder|antar|jeg antar|regner med",
+)
+
+# The writer owns the cause ("my bad", "on our end"): a remark, not a report to the supplier.
+OWN_FAULT: tuple[str, ...] = _p(
+    "my bad|our bad|my fault|our fault|my mistake|our mistake|on our end|on our side|",
+    "user error|minun moka|meidän moka|mun moka|meidän päässä|meidän puolella|mitt fel|",
+    "vårt fel|vårt misstag|på vår sida|min fejl|vores fejl|på vores side|min feil|vår feil|",
+    "på vår side",
+)
+
+# First person right after "so": the writer tells what they did ("so we rolled out sso").
+FIRST_PERSON: frozenset[str] = frozenset(
+    _p(
+        "i|i'm|i've|i'll|im|we|we're|we've|we'll|our|my|me|minä|mä|me|meillä|mulla|jag|vi|",
+        "jeg|vår|vårt|våra|vores|min|mitt|mine",
+    )
+)
+
+# ... unless they check a step with the supplier ("so we just re-run the import").
+CHECK_WORDS: frozenset[str] = frozenset(
+    _p(
+        "just|only|need|needs|have|should|can|must|bara|bare|vain|vaan|pitää|täytyy|ska|",
+        "skal|må|måste|behöver|trenger|skulle",
+    )
+)
+
+# Praise addressed to the supplier ("you guys rock") is no claim to confirm.
+PRAISE: frozenset[str] = frozenset(
+    _p(
+        "rock|rocks|rule|awesome|amazing|great|best|legends|heroes|nailed|brilliant|",
+        "mahtavia|huippuja|parhaita|bäst|grymma|fantastiska|fantastiske|seje|bedst|rå|best",
+    )
 )
 
 # Sentence openings that present a conclusion to be confirmed ("so the key goes ...").

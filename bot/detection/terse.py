@@ -30,7 +30,7 @@ def terse_cues(words: list[str], names: set[str], families: set[str]) -> None:
     """Terse lines without "?" that still need a reply, if they are about the product:
     "the report is empty" (a problem), "so the key goes in the header" (a check)."""
     topic = _topic(words)
-    if not topic:
+    if not topic or "own_fault" in families:
         return
     names.add("topic")
     keeps = any(
@@ -43,10 +43,19 @@ def terse_cues(words: list[str], names: set[str], families: set[str]) -> None:
     if topic == "weak" or len(core) > 12 or names & {"end_period", "multi_sentence", "endq"}:
         return
     second = core[1] if len(core) > 1 else ""
+    if any(w in lk.PRAISE for w in core):
+        return
     if (
         "assume" in families
         or words[-1] == "then"
-        or core[0] in lk.ASSUME_LEADS
+        or (core[0] in lk.ASSUME_LEADS and _checks(core))
         or (core[0] in lk.YOU_LEADS and second not in ("know", "see", "mean"))
     ):
         names.add("assumed_q")  # "you guys support sso", "so the key goes in the header"
+
+
+def _checks(core: list[str]) -> bool:
+    """ "so the key goes in the header", "so we just re-run it": a conclusion to confirm;
+    "so we rolled out sso today" tells what the writer did."""
+    second = core[1] if len(core) > 1 else ""
+    return second not in lk.FIRST_PERSON or any(w in lk.CHECK_WORDS for w in core[2:])
