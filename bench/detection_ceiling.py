@@ -21,7 +21,8 @@ stays short too)? Three figures per set, all on the same lines:
   This follows the dataset's definition instead of the issue's.
 
 --context gives the in-domain model the two previous lines of the conversation
-(session) as features too; --no-shape-floor drops the one rule that is a
+(session) as features too; --ngrams adds word and character n-grams to its
+features; --no-shape-floor drops the one rule that is a
 heuristic rather than the issue's definition. Needs the "train" extra (scikit-learn, scipy).
 """
 
@@ -36,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,7 +146,31 @@ def with_rules(cues: Cues, score: float, limit: float) -> bool:
     return verdict.kind in NEEDS_REPLY and verdict.score >= limit
 
 
-def measure(lines: list[Line], folds: int, c: float, context: bool) -> dict[str, object]:
+def with_ngrams(
+    x: sparse.csr_matrix, texts: list[str], train: np.ndarray, test: np.ndarray
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """The hashed features plus tf-idf word 1-3-grams and character 2-5-grams,
+    fitted on the training folds only."""
+    words = TfidfVectorizer(
+        ngram_range=(1, 3),
+        min_df=2,
+        sublinear_tf=True,
+        lowercase=False,
+        token_pattern=r"[\w']+|[?.,!-]",
+    )
+    chars = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), min_df=3, sublinear_tf=True, lowercase=False
+    )
+    tr = [texts[i] for i in train]
+    te = [texts[i] for i in test]
+    fitted = sparse.hstack([x[train], words.fit_transform(tr), chars.fit_transform(tr)])
+    scored = sparse.hstack([x[test], words.transform(te), chars.transform(te)])
+    return fitted.tocsr(), scored.tocsr()
+
+
+def measure(
+    lines: list[Line], folds: int, c: float, context: bool, ngrams: bool
+) -> dict[str, object]:
     cues = [read_cues(clean(line[0])) for line in lines]
     x = matrix(cues, [line[3] for line in lines] if context else None)
     labels = np.array([line[1] for line in lines])
@@ -157,8 +183,12 @@ def measure(lines: list[Line], folds: int, c: float, context: bool) -> dict[str,
     for k in range(folds):
         train, test = np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k)
         clf = LogisticRegression(C=c, max_iter=3000, solver="liblinear")
-        clf.fit(x[train], labels[train])
-        proba = clf.predict_proba(x[test])[:, 1]
+        if ngrams:
+            x_train, x_test = with_ngrams(x, [line[0] for line in lines], train, test)
+        else:
+            x_train, x_test = x[train], x[test]
+        clf.fit(x_train, labels[train])
+        proba = clf.predict_proba(x_test)[:, 1]
         fold_ship = Counts()
         for i, p in zip(test.tolist(), proba.tolist(), strict=True):
             label = bool(labels[i])
@@ -202,6 +232,11 @@ def main() -> None:
         help=f"the in-domain model also reads the {CONTEXT} previous lines (how they end and open)",
     )
     ap.add_argument(
+        "--ngrams",
+        action="store_true",
+        help="the in-domain model also reads tf-idf word 1-3-grams and character 2-5-grams",
+    )
+    ap.add_argument(
         "--no-shape-floor",
         action="store_true",
         help="drop the one rule that is a heuristic, not the issue's definition: a short line "
@@ -214,9 +249,11 @@ def main() -> None:
     started = time.time()
     results = {
         "swda-questions": measure(
-            swda_lines(args.data, args.folds), args.folds, args.c, args.context
+            swda_lines(args.data, args.folds), args.folds, args.c, args.context, args.ngrams
         ),
-        "nps-chat": measure(nps_lines(args.data, args.folds), args.folds, args.c, args.context),
+        "nps-chat": measure(
+            nps_lines(args.data, args.folds), args.folds, args.c, args.context, args.ngrams
+        ),
     }
     rows = []
     for name, r in results.items():
@@ -238,6 +275,7 @@ def main() -> None:
             "folds": args.folds,
             "c": args.c,
             "context": args.context,
+            "ngrams": args.ngrams,
             "shape_floor": not args.no_shape_floor,
             "seconds": round(time.time() - started, 1),
             **results,
