@@ -7,7 +7,6 @@ reasons, so they are stable strings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.detection import lexicon as lx
@@ -18,51 +17,14 @@ from bot.detection.normalize import (
     strip_trailing_noise,
     tokens,
 )
+from bot.detection.phrases import match_phrases
 from bot.detection.terse import terse_cues
 
-_MAX_PHRASE = 5
-
-
-def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
-    families: dict[str, Iterable[str]] = {
-        "anyone": lx.ANYONE,
-        "request": lk.REQUEST,
-        "problem": (*lk.PROBLEM, *lk.PROBLEM_STRONG),
-        "thanks": lk.THANKS,
-        "resolved": lk.RESOLVED,
-        "defer": lk.DEFER,
-        "greeting": lk.GREETING,
-        "announce": lk.ANNOUNCE,
-        "idea": lk.IDEA,
-        "rhetorical": lx.RHETORICAL,
-        "wonder": lx.WONDER,
-        "help": lk.HELP,
-        "symptom": lk.SYMPTOMS,
-        "preamble": lk.PREAMBLE,
-        "assume": lk.ASSUME,
-        "own_fault": lk.OWN_FAULT,
-        "need": (*lk.NEEDS, *lk.NEEDS_AFTER),
-    }
-    table: dict[tuple[str, ...], set[str]] = {}
-    for family, phrases in families.items():
-        for phrase in phrases:
-            key = tuple(tokens(phrase))
-            if key:
-                table.setdefault(key, set()).add(family)
-    return {k: frozenset(v) for k, v in table.items()}
-
-
-PHRASES = _phrase_table()
 _WH_CANON = {w: canon for canon, words in lx.WH.items() for w in words}
 _AUX = frozenset(lx.AUX)
 _SUBJ = frozenset(lx.SUBJ)
 _BACKCHANNEL = frozenset(tuple(tokens(p)) for p in lx.BACKCHANNEL)
 _TAGS = frozenset(tuple(tokens(p)) for p in lx.TAGS)
-_PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lk.PROBLEM_STRONG)
-_REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lk.REQUEST_WEAK)
-_REQUEST_WANTS = frozenset(tuple(tokens(p)) for p in lk.REQUEST_WANTS)
-_REQUEST_LEAD_ONLY = frozenset(tuple(tokens(p)) for p in lk.REQUEST_LEAD_ONLY)
-_NEEDS_AFTER = frozenset(tuple(tokens(p)) for p in lk.NEEDS_AFTER)
 _ANY_VERBS = lx.ANY_VERBS
 _GREETING_WORDS = frozenset(w for p in lk.GREETING for w in tokens(p)) | {
     "everybody",
@@ -84,8 +46,6 @@ _GREETING_WORDS = frozenset(w for p in lk.GREETING for w in tokens(p)) | {
     "ppl",
 }
 _ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
-_NOT_AN_OBJECT = lk.INFINITIVE_MARKS | {"it", "that", "this", "them", "those", "these"}
-_WONDER_LEAD = lx.FILLERS | {"i'm", "im", "i", "am", "we're", "we", "jag", "jeg", "minä", "mä"}
 _ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})
 
 
@@ -178,77 +138,6 @@ def _sentence_start(words: list[str], names: set[str], where: str) -> None:
         names.add(f"{where}first_person_start")
     if w1 in ("any", "anyone", "anybody", "any1", "someone", "somebody"):
         names.add(f"{where}anyone_start")
-
-
-def _match_phrases(
-    seg: list[str], first: bool, names: set[str], families: set[str], n_words: int
-) -> None:
-    for i in range(len(seg)):
-        for j in range(i + 1, min(len(seg), i + _MAX_PHRASE) + 1):
-            key = tuple(seg[i:j])
-            fam = PHRASES.get(key)
-            if not fam:
-                continue
-            if "rhetorical" in fam and len(key) < 3 and len(seg) > len(key) + 1:
-                fam = fam - {"rhetorical"}  # "why not move the tv ..." asks
-                if not fam:
-                    continue
-            families |= fam
-            if first and i == 0:
-                names.update(f"lead_{f}" for f in fam)
-            elif (
-                first
-                and "wonder" in fam
-                and j < len(seg)
-                and seg[j] in lk.INFINITIVE_MARKS
-                and all(w in _WONDER_LEAD for w in seg[:i])
-            ):
-                # "I'm not sure how to export ...": the writer cannot do something
-                names.add("lead_wonder")
-            if "problem" in fam and key in _PROBLEM_STRONG and not _about_a_person(key, seg, i):
-                names.add("problem_strong")
-            if "request" in fam and _strong_request(key, seg, i, j, n_words):
-                names.add("request_strong")
-            if "need" in fam and _stated_need(key, seg, i, j, n_words):
-                names.add("request_strong")
-
-
-def _about_a_person(key: tuple[str, ...], words: list[str], i: int) -> bool:
-    """ "my wife isn't working", "I'm not working": a job, not a broken product."""
-    return key[-1] in ("work", "working") and i > 0 and words[i - 1] in lk.PEOPLE
-
-
-def _strong_request(key: tuple[str, ...], words: list[str], i: int, j: int, n_words: int) -> bool:
-    if key in _REQUEST_LEAD_ONLY:
-        # "can you reset it", "please add me" ask; "what can you do", "oh please" do not:
-        # these request only where they open the sentence or clause, and a bare
-        # "please" needs something after it ("please add me", not "oh please").
-        return all(w in lx.FILLERS for w in words[:i]) and (len(key) > 1 or j < len(words))
-    if key in _REQUEST_WEAK:
-        # "I need access to X" opens a request; "and now I need it, too" does not
-        nxt = words[j] if j < len(words) else ""
-        lead = all(w in lx.FILLERS for w in words[:i])
-        if key in _REQUEST_WANTS and not any(_supplier_gives(w) for w in words[j : j + 4]):
-            return False
-        return lead and bool(nxt) and nxt not in _NOT_AN_OBJECT and n_words <= 15
-    return True
-
-
-def _stated_need(key: tuple[str, ...], words: list[str], i: int, j: int, n_words: int) -> bool:
-    """ "would need two more seats", "could use some help", "lasku pitäis saada": a need
-    asks the supplier only for what a supplier gives, and only when it leads."""
-    if n_words > 15:
-        return False
-    if key in _NEEDS_AFTER:
-        return any(_supplier_gives(w) for w in words[:i])
-    lead = all(w in lx.FILLERS for w in words[:i])
-    return lead and any(_supplier_gives(w) for w in words[j : j + 4])
-
-
-def _supplier_gives(word: str) -> bool:
-    return word in lk.SUPPORT_OBJECTS or (
-        len(word) >= 3 and word.startswith(lk.SUPPORT_OBJECT_STEMS)
-    )
 
 
 def _scand_v1(w1: str, w2: str) -> bool:
@@ -382,7 +271,7 @@ def read_cues(cleaned: Cleaned) -> Cues:
     families: set[str] = set()
     n = len(words)
     for seg_no, seg in enumerate(segments):
-        _match_phrases(seg, seg_no == 0, names, families, n)
+        match_phrases(seg, seg_no == 0, names, families, n)
     names.update(f"fam_{f}" for f in families)
     if "first_request_verb_start" in names and "endq" not in names and len(words) >= 2:
         names.add("request_strong")
