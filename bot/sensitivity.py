@@ -28,7 +28,7 @@ def threshold_of(value: float | str | None) -> float:
         score = float(value)
     if not 0.0 <= score <= 1.0:  # also refuses nan
         raise ValueError(f"sensitivity must be within 0 and 1, got {score}")
-    return score
+    return score + 0.0  # "-0" is 0.0, not -0.0
 
 
 def normalised(value: str) -> str:

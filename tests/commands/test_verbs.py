@@ -345,6 +345,11 @@ async def test_config_sensitivity(bot: TestBot) -> None:
     bad = await cmd(bot, "LEAD", "config sensitivity <#BOREALIS> loud")
     assert "quiet, balanced, eager" in bad and "\n" not in bad
     assert "a number from 0 to 1" in await cmd(bot, "LEAD", "config sensitivity <#BOREALIS> 7")
+    long = await cmd(bot, "LEAD", "config sensitivity <#BOREALIS> " + "9" * 3000)
+    assert "a number from 0 to 1" in long and len(long) < 300
+    huge = await cmd(bot, "LEAD", "config sensitivity <#BOREALIS> " + "9" * 5000)
+    assert "too long" in huge
+    assert "I don't know a channel" in await cmd(bot, "LEAD", "config sensitivity #nowhere eager")
     try:
         answer = await cmd(bot, "LEAD", "config sensitivity <#BOREALIS> eager")
         assert "sensitivity is now eager (0.3) (was balanced (0.5))" in answer
