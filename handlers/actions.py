@@ -119,6 +119,7 @@ class _Raised:
     kind: str
     lang: str
     reasons: tuple[str, ...]
+    resolves: bool = False
 
 
 async def raise_as_question(

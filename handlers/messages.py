@@ -36,8 +36,13 @@ async def on_message(ev: MessagePosted, ctx: Context) -> None:
         # asking anew; only a "thanks, that fixed it" after an answer changes state.
         if question.state == "answered":
             verdict = detector.detect(ev.text)
-            if verdict.kind == "thanks":
+            if verdict.resolves:
                 await resolve(ctx, question, logged.person, via="customer thanked")
+                return
+            if verdict.kind == "thanks":
+                # "thanks, I'll try that tomorrow": not solved yet, and no staff reply
+                # owed either, so the question stays answered and no clock starts.
+                question.last_customer_message_at = logged.message.created_at
                 return
         customer_followed_up(ctx, question, logged.message.created_at)
         return

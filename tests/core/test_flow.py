@@ -56,6 +56,28 @@ async def test_staff_reply_is_first_response_and_thanks_resolves(testbot: TestBo
     assert q.state == "resolved"
 
 
+async def test_thanks_that_defers_keeps_the_question_answered_without_a_clock(
+    testbot: TestBot,
+) -> None:
+    p = testbot.platform
+    ref = await p.post("ACME", "ANNA", "The export to CSV fails since this morning, can you check?")
+    await testbot.settle()
+    testbot.clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "EVE", "Try the new 'Export all' button, it avoids the limit.", thread=ref)
+    await testbot.settle()
+    testbot.clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "ANNA", "Thanks, I'll try that tomorrow morning", thread=ref)
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    assert q.state == "answered"  # not resolved before they tried
+    assert q.clock_state == "met"  # and no staff reply is owed
+    testbot.clock.advance(timedelta(hours=20))
+    await p.post("ACME", "ANNA", "thanks, that did the trick!", thread=ref)
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    assert q.state == "resolved"
+
+
 async def test_follow_up_in_thread_does_not_open_second_question(testbot: TestBot) -> None:
     p = testbot.platform
     ref = await p.post("ACME", "ANNA", "Can you add my colleague to the beta program?")
