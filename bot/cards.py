@@ -34,6 +34,8 @@ class QuestionView:
     thread: MessageRef
     # Resolved conversations like this one: (what was asked, who answered what).
     similar: tuple[tuple[str, str], ...] = ()
+    # Why detection took it for a question ("problem, 0.80: reports a problem").
+    flagged: str | None = None
 
 
 def claim_action(question_id: int) -> str:
@@ -68,6 +70,8 @@ def _fields(view: QuestionView) -> tuple[Field, ...]:
     ]
     if view.topic:
         fields.append(Field("Topic", view.topic))
+    if view.flagged and view.state != "resolved":
+        fields.append(Field("Why flagged", view.flagged))
     return tuple(fields)
 
 

@@ -65,9 +65,19 @@ async def view_of(ctx: Context, q: Question, *, reader_tz: str | None = None) ->
         due=due,
         topic=q.topic,
         reasons=tuple(q.routing.get("reasons", ())),
+        flagged=_flagged(q),
         similar=tuple((a, b) for a, b in q.routing.get("similar", ())),
         thread=thread_ref(channel, asked),
     )
+
+
+def _flagged(q: Question) -> str | None:
+    """ "problem, 0.80: reports a problem": what detection saw, so staff can judge it."""
+    detected = q.routing.get("detected")
+    if detected is None:  # opened before detection reasons were kept
+        return None
+    why = "; ".join(detected) or "the model's score"
+    return f"{q.kind}, {q.score:.2f}: {why}"
 
 
 async def open_question(ctx: Context, logged: Logged, detection: DetectionResult) -> Question:
@@ -93,6 +103,8 @@ async def open_question(ctx: Context, logged: Logged, detection: DetectionResult
             {"user": c.user, "score": round(c.score, 4), "reasons": list(c.reasons)}
             for c in assignment.candidates
         ],
+        # Why detection flagged it, for the cards ("Why flagged"); the score is shown apart.
+        "detected": [r for r in detection.reasons if not r.startswith("score ")][:3],
     }
     if assignee is not None:
         # Found before the INSERT so the row is written once, not updated after.

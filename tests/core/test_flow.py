@@ -78,6 +78,25 @@ async def test_thanks_that_defers_keeps_the_question_answered_without_a_clock(
     assert q.state == "resolved"
 
 
+async def test_cards_say_why_detection_flagged_the_message(testbot: TestBot) -> None:
+    p = testbot.platform
+    await p.post("ACME", "ANNA", "the invoice export fails since this morning")
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    [card] = p.said_to("channel", "TRIAGE")
+    [dm] = p.said_to("dm", "EVE")
+    for sent in (card, dm):
+        assert sent.msg is not None
+        why = {f.label: f.value for f in sent.msg.fields}["Why flagged"]
+        assert why == f"problem, {q.score:.2f}: reports a problem", why
+    await p.press("EVE", f"question:notq:{q.id}")
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    assert q.state == "dismissed"
+    assert card.current is not None  # the dismissed card still says why it was raised
+    assert any(f.label == "Why flagged" for f in card.current.fields)
+
+
 async def test_follow_up_in_thread_does_not_open_second_question(testbot: TestBot) -> None:
     p = testbot.platform
     ref = await p.post("ACME", "ANNA", "Can you add my colleague to the beta program?")
