@@ -142,7 +142,9 @@ class Detector:
         )
 
     def _cue_reasons(self, cues: Cues) -> list[str]:
-        fired = [(self.model.contribution("c:" + c), c) for c in cues.names if c in _CUE_REASONS]
+        # "a sentence ends with ?" says nothing more when the message itself does.
+        said = _CUE_REASONS.keys() - ({"later_sent_q"} if "endq" in cues.names else set())
+        fired = [(self.model.contribution("c:" + c), c) for c in cues.names if c in said]
         fired.sort(reverse=True)
         return [_CUE_REASONS[c] for w, c in fired[:3] if w > 0]
 
