@@ -335,6 +335,11 @@ ASSUME: tuple[str, ...] = _p(
     "jeg går ud fra|vel|altså|formoder|antar|jeg antar|regner med",
 )
 
+# Before a resolution phrase, these say it did not happen ("still not fixed", "inte löst").
+NEGATIONS: frozenset[str] = frozenset(
+    _p("not|no|never|nothing|nope|ei|eikä|eivät|en|inte|ej|aldrig|ikke|ikkje|aldri|nåt")
+)
+
 # The writer owns the cause ("my bad", "on our end"): a remark, not a report to the supplier.
 OWN_FAULT: tuple[str, ...] = _p(
     "my bad|our bad|my fault|our fault|my mistake|our mistake|on our end|on our side|",

@@ -64,6 +64,9 @@ def match_phrases(
                 fam = fam - {"rhetorical"}  # "why not move the tv ..." asks
                 if not fam:
                     continue
+            if "resolved" in fam and _negated(seg, i):
+                # "still not resolved", "inte löst": the problem is still there
+                fam = (fam - {"resolved"}) | {"problem"}
             families |= fam
             if first and i == 0:
                 names.update(f"lead_{f}" for f in fam)
@@ -82,6 +85,10 @@ def match_phrases(
                 names.add("request_strong")
             if "need" in fam and _stated_need(key, seg, i, j, n_words):
                 names.add("request_strong")
+
+
+def _negated(words: list[str], i: int) -> bool:
+    return any(w in lk.NEGATIONS or w.endswith("n't") for w in words[max(0, i - 3) : i])
 
 
 def _about_a_person(key: tuple[str, ...], words: list[str], i: int) -> bool:

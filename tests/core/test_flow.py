@@ -78,6 +78,24 @@ async def test_thanks_that_defers_keeps_the_question_answered_without_a_clock(
     assert q.state == "resolved"
 
 
+async def test_still_not_resolved_after_an_answer_keeps_the_question_open(
+    testbot: TestBot,
+) -> None:
+    p = testbot.platform
+    ref = await p.post("ACME", "ANNA", "The export to CSV fails since this morning, can you check?")
+    await testbot.settle()
+    testbot.clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "EVE", "Fixed on our side, please retry.", thread=ref)
+    await testbot.settle()
+    testbot.clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "ANNA", "the export is still not resolved", thread=ref)
+    await testbot.settle()
+    [q] = await _questions(testbot)
+    assert q.state == "answered" and q.resolved_at is None
+    assert q.last_customer_message_at == testbot.clock.now()  # a follow-up, not a thanks
+    assert not p.said_to("thread", ref.message_id)[-1].text.startswith("How did we do")
+
+
 async def test_cards_say_why_detection_flagged_the_message(testbot: TestBot) -> None:
     p = testbot.platform
     await p.post("ACME", "ANNA", "the invoice export fails since this morning")

@@ -210,3 +210,20 @@ def test_works_again_resolves(det: Detector, lang: str) -> None:
 def test_a_step_to_confirm_stays_a_question_after_so_we(det: Detector) -> None:
     assert det.detect("so we just re-run the import").is_question
     assert not det.detect("so we moved the invoices to the new account").is_question
+
+
+# After an answer, a resolution resolves the question; its negation must not.
+STILL_BROKEN = {
+    "en": ["the export is still not resolved", "it's not working now either"],
+    "fi": ["ei ole vieläkään ratkennut", "vienti ei toimi nytkään"],
+    "sv": ["det är inte löst än", "exporten fungerar inte nu heller"],
+    "da": ["det er ikke løst endnu", "eksporten virker ikke nu heller"],
+    "no": ["det er ikke løst ennå", "eksporten virker ikke nå heller"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_negated_resolution_does_not_resolve(det: Detector, lang: str) -> None:
+    for text in STILL_BROKEN[lang]:
+        d = det.detect(text)
+        assert not d.resolves and d.kind != "thanks", (text, d)
