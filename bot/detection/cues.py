@@ -298,7 +298,11 @@ def read_cues(cleaned: Cleaned) -> Cues:
             len(lead_trim) == 1 and lead_trim[0] in ("onko", "oliko", "niinkö", "onks")
         ):
             names.add("echo_question")
-    if core and all(w in _GREETING_WORDS or w in lx.FILLERS for w in core):
+    if (
+        core
+        and all(w in _GREETING_WORDS or w in lx.FILLERS for w in core)
+        and "resolved" not in families  # "all good now" is no greeting
+    ):
         names.add("only_greeting")  # "hey?", "hi everyone!"
     bare = _skip_fillers(_fluent(list(core)))
     if (

@@ -64,7 +64,8 @@ RESOLVED: tuple[str, ...] = _p(
     "løst|det hjalp|det løste det|det løste problemet|funker nå|virker nå|det virker nå|",
     "nå virker det|det løste seg|fungerer nå|fungerer nu|works again|working again|",
     "is back|back to normal|fine now|toimii taas nyt|fungerar igen|funkar igen|virker igen|",
-    "fungerer igjen|funker igjen",
+    "fungerer igjen|funker igjen|runs again|running again|works fine now|works perfectly|",
+    "works like a charm|like a charm|all good now",
 )
 
 # After a thanks these mean the customer is still working on it.
@@ -338,6 +339,14 @@ ASSUME: tuple[str, ...] = _p(
 # Before a resolution phrase, these say it did not happen ("still not fixed", "inte löst").
 NEGATIONS: frozenset[str] = frozenset(
     _p("not|no|never|nothing|nope|ei|eikä|eivät|en|inte|ej|aldrig|ikke|ikkje|aldri|nåt")
+)
+
+# Nordic negation follows the verb: "det hjalp ikke", "det löste sig inte".
+NEGATIONS_AFTER: frozenset[str] = frozenset(_p("inte|ej|ikke|ikkje|aldrig|aldri"))
+
+# A resolution followed by these leaves part of the problem open ("works now but ...").
+CONTRAST: frozenset[str] = frozenset(
+    _p("but|except|although|though|however|mutta|paitsi|vaikka|men|förutom|fast|undtagen|unntatt")
 )
 
 # The writer owns the cause ("my bad", "on our end"): a remark, not a report to the supplier.

@@ -64,8 +64,9 @@ def match_phrases(
                 fam = fam - {"rhetorical"}  # "why not move the tv ..." asks
                 if not fam:
                     continue
-            if "resolved" in fam and _negated(seg, i):
-                # "still not resolved", "inte löst": the problem is still there
+            if "resolved" in fam and _not_resolved(seg, i, j):
+                # "still not resolved", "det hjalp ikke", "works now but not on mobile":
+                # the problem, or part of it, is still there
                 fam = (fam - {"resolved"}) | {"problem"}
             families |= fam
             if first and i == 0:
@@ -87,8 +88,15 @@ def match_phrases(
                 names.add("request_strong")
 
 
-def _negated(words: list[str], i: int) -> bool:
-    return any(w in lk.NEGATIONS or w.endswith("n't") for w in words[max(0, i - 3) : i])
+def _not_resolved(words: list[str], i: int, j: int) -> bool:
+    """A resolution phrase at words[i:j] that is negated (before it; in the Nordic
+    languages also right after the verb) or followed by "but ..."."""
+    before = words[max(0, i - 3) : i]
+    if any(w in lk.NEGATIONS or w.endswith("n't") for w in before):
+        return True
+    if any(w in lk.NEGATIONS_AFTER for w in words[j : j + 3]):
+        return True
+    return any(w in lk.CONTRAST for w in words[j:])
 
 
 def _about_a_person(key: tuple[str, ...], words: list[str], i: int) -> bool:
