@@ -94,7 +94,10 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
             why = "says the problem is solved" if "resolved" in fam else "thanks"
             return Verdict("thanks", min(model_score, 0.2), (why,), resolves)
 
-    announces = "lead_announce" in names or ("announce" in fam and n_words >= 6)
+    # "how do we rotate the secret without downtime" opens like a question: no notice
+    announces = "lead_announce" in names or (
+        "announce" in fam and n_words >= 6 and not names & _STRONG_SHAPE
+    )
     if announces and not ("endq" in names and asks):
         return Verdict(
             "announcement", min(model_score, 0.2), ("reads like an announcement",), False

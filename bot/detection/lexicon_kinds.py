@@ -129,7 +129,9 @@ PROBLEM_STRONG: frozenset[str] = frozenset(
         "laster ikke|misslyckades|misslyckas|not loading|not showing|not working|rikki|",
         "slutat fungera|slutta å virke|sluttet å virke|still broken|still fails|",
         "stopped working|syns inte|timed out|timeout|times out|trasig|trasigt|tökkii|virhe|",
-        "virheen|virheilmoituksen|virheilmoitus|virker ikke|vises ikke|won't load|wont load",
+        "virheen|virheilmoituksen|virheilmoitus|virker ikke|vises ikke|won't load|wont load|",
+        "charged twice|charged us twice|billed twice|double charged|double-charged|overcharged|",
+        "laskutettiin kahdesti|debiterade dubbelt|dobbeltopkrævet|trukket dobbelt",
     )
 )
 
@@ -232,7 +234,10 @@ SYMPTOMS: tuple[str, ...] = _p(
     "looks weird|look weird|incorrect|returns nothing|shows nothing|nothing shows up|",
     "not accepted|rejected|",
     "logs me out|logging me out|kicks me out|stopped|not syncing|not updating|",
-    "charged twice|double charged|since the update|after the update|since the last update|",
+    "since the update|after the update|since the last update|",
+    "never arrives|doesn't arrive|does not arrive|isn't arriving|duplicate|duplicates|",
+    "duplicated|twice|doubled|can't see|cannot see|can not see|kan inte se|kan ikke se|",
+    "kan ikkje se|en näe|emme näe|ei näe|dubbla|dubbletter|dobbelt|dobbelte|duplikaatteja|",
     "after the last update|after the maintenance|since the maintenance|",
     "hidas|tosi hidas|hitaasti|tyhjä|tyhjiä|tyhjää|tyhjänä|puuttuu|saknas|mangler|",
     "nolla riviä|jää lataamaan|jää latailemaan|pyörii|pyörii kehää|aikakatkaisu|",
