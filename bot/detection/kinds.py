@@ -116,10 +116,11 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
         reasons.append("indirect question")
         return Verdict("question", max(model_score, 0.6), tuple(reasons), False)
 
-    if names & {"lead_preamble", "assumed_q"} and not asks and n_words <= 15:
+    preamble = "lead_preamble" in names or ("preamble" in fam and "lead_greeting" in names)
+    if (preamble or "assumed_q" in names) and not asks and n_words <= 15:
         # "question about billing" announces a question; "so the key goes in the
         # header" asks the supplier to confirm what the customer concluded
-        why = "announces a question" if "lead_preamble" in names else "asks to confirm"
+        why = "announces a question" if preamble else "asks to confirm"
         return Verdict("question", max(model_score, 0.6), (why,), False)
 
     if "idea" in fam and not ("endq" in names and asks):

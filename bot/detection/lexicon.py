@@ -245,7 +245,8 @@ ANSWER_OPENERS: frozenset[str] = frozenset(
 ADDRESSEE_LABELS: frozenset[str] = frozenset(
     _p(
         "error|warning|note|update|fyi|info|edit|psa|idea|question|problem|bug|issue|q|virhe|",
-        "huom|huomio|ongelma|fel|obs|fråga|fejl|bemærk|feil|merk|spørsmål",
+        "huom|huomio|ongelma|fel|obs|fråga|fejl|bemærk|feil|merk|spørsmål|suggestion|proposal|",
+        "request|wish|ehdotus|kysymys|toive|pyyntö|förslag|önskemål|forslag|ønske|spørgsmål",
     )
 )
 

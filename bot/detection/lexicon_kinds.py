@@ -102,7 +102,8 @@ IDEA: tuple[str, ...] = _p(
     "toivoisin|olisi kätevää|det vore bra|det vore kul|det vore smidigt|förslag|önskemål|",
     "skulle vara bra|skulle vara kul|önskar|det ville være godt|det ville være fedt|",
     "det ville være rart|forslag|ønske|kunne være fedt|det hadde vært fint|",
-    "det hadde vært fint om|det ville vært fint|hadde vært kjekt",
+    "det hadde vært fint om|det ville vært fint|hadde vært kjekt|hadde vært fint|",
+    "ville vært fint|hadde vært kult|ville vært kult",
 )
 
 HELP: tuple[str, ...] = _p(
