@@ -7,6 +7,7 @@ from bot.context import Context
 from bot.events import MessagePosted
 from bot.sensitivity import threshold_of
 from db.questions import open_question_in, recent_texts
+from handlers.addressed import asks_a_colleague
 from handlers.ideas_wiring import offer_idea
 from handlers.log import Logged, log_message
 from handlers.questions import first_response, open_question, resolve
@@ -52,6 +53,11 @@ async def on_message(ev: MessagePosted, ctx: Context) -> None:
     verdict = detector.detect(
         ev.text, context=context, is_staff=False, is_bot=False, threshold=_threshold(ctx, logged)
     )
+    if verdict.is_question and await asks_a_colleague(ctx, ev):
+        ctx.audit(
+            "system", "question.not_opened", f"message:{logged.message.id}", "asks a colleague"
+        )
+        return
     if verdict.is_question:
         question = await open_question(ctx, logged, verdict)
         await on_new_question(ctx, question)  # linked to an open incident, if it matches

@@ -75,3 +75,19 @@ def read_channel(token: str) -> ChannelMention | None:
     if token.startswith("#") and (m := _NAME.fullmatch(token[1:])) and not token[1:].isdigit():
         return ChannelMention(name=m.group(0))
     return None
+
+
+_LEADING_USER = re.compile(r"\s*(<@!?[A-Za-z0-9]{1,40}(?:\|[^>]{0,100})?>)[\s,:;]*")
+
+
+def leading_users(text: str) -> list[UserMention]:
+    """The people a message opens by addressing: "<@U1> <@U2>, can you ..." -> U1, U2."""
+    out: list[UserMention] = []
+    pos = 0
+    while (m := _LEADING_USER.match(text, pos)) is not None:
+        mention = read_user(m.group(1))
+        if mention is None:
+            break
+        out.append(mention)
+        pos = m.end()
+    return out

@@ -11,7 +11,7 @@ import pytest
 
 from bot.commands import VERBS, ChannelMention, Level, UserMention, parse
 from bot.commands.help import one, overview
-from bot.commands.refs import read_channel, read_user
+from bot.commands.refs import leading_users, read_channel, read_user
 from bot.errors import UsageError
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "commands.md"
@@ -128,3 +128,19 @@ def test_an_aliass_errors_speak_of_what_was_typed(typed: str, said: str, not_sai
         parse(typed)
     assert said in str(err.value)
     assert not_said not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("<@U0AB12> can you check our SSO settings?", ["U0AB12"]),  # Slack
+        ("<@!1100000000000000001> any news?", ["1100000000000000001"]),  # Discord, nick form
+        ("<@U1|mikko>, <@U2>: did you see this?", ["U1", "U2"]),
+        ("hey <@U1> can you check", []),  # not addressed first
+        ("<@&123> help please", []),  # a role is not a person
+        ("<!here> is the API down?", []),
+        ("", []),
+    ],
+)
+def test_the_people_a_message_opens_by_addressing(text: str, ids: list[str]) -> None:
+    assert [m.id for m in leading_users(text)] == ids

@@ -115,6 +115,24 @@ async def test_cards_say_why_detection_flagged_the_message(testbot: TestBot) -> 
     assert any(f.label == "Why flagged" for f in card.current.fields)
 
 
+async def test_a_question_addressed_to_a_colleague_opens_nothing(testbot: TestBot) -> None:
+    p = testbot.platform
+    p.add_user("MIKKO", "Mikko (Acme)")
+    await p.post("ACME", "MIKKO", "morning all")
+    await testbot.settle()
+    await p.post("ACME", "ANNA", "<@MIKKO> can you check our SSO settings in the admin panel?")
+    await testbot.settle()
+    assert await _questions(testbot) == []
+    assert p.sent == []  # no acknowledgement, no DM, no triage card
+    # Addressed to the supplier's staff, or to someone Presence never saw: a question.
+    testbot.clock.advance(timedelta(hours=5))
+    await p.post("ACME", "ANNA", "<@EVE> can you check why the CSV export fails?")
+    testbot.clock.advance(timedelta(hours=5))
+    await p.post("ACME", "ANNA", "<@NOBODY> can you check why the invoice is missing?")
+    await testbot.settle()
+    assert len(await _questions(testbot)) == 2
+
+
 async def test_follow_up_in_thread_does_not_open_second_question(testbot: TestBot) -> None:
     p = testbot.platform
     ref = await p.post("ACME", "ANNA", "Can you add my colleague to the beta program?")

@@ -17,8 +17,16 @@ from bot.config import parse_config
 from db.models import Message, Person, Question
 from integrations.slack import listeners
 from integrations.slack.adapter import SlackAdapter
-from tests.fakes.slack_server import FakeSlack
-from tests.slack.support import CUSTOMER, EXPERT, SHARED, STAFF, TRIAGE, Wire, slack_settings
+from tests.fakes.slack_server import CUSTOMER_TEAM, FakeSlack
+from tests.slack.support import (
+    CUSTOMER,
+    EXPERT,
+    SHARED,
+    STAFF,
+    TRIAGE,
+    Wire,
+    slack_settings,
+)
 
 CONFIG = {
     "support": {
@@ -211,3 +219,24 @@ async def test_history_is_archived_on_join_without_raising_questions(
         assert await s.scalar(select(func.count()).select_from(Message)) == 3
         assert await s.scalar(select(func.count()).select_from(Question)) == 0
     assert posts_to(fake, SHARED) == []
+
+
+async def test_a_question_to_a_colleague_on_slack_opens_nothing(
+    fake: FakeSlack, app: App, e2e_wire: Wire
+) -> None:
+    # Slack's text reads "@Name" for a mention: the event's mentions say who it was.
+    colleague = "U0CUST002"
+    fake.add_user(colleague, "Cleo Colleague", team=CUSTOMER_TEAM)
+    assert await e2e_wire.event(fake.message_event(SHARED, colleague, "morning all"))
+    await app.wait_idle()
+    asked = fake.message_event(
+        SHARED, CUSTOMER, f"<@{colleague}> can you check our SSO settings in the admin panel?"
+    )
+    assert await e2e_wire.event(asked)
+    await app.wait_idle()
+    assert posts_to(fake, TRIAGE) == [] and posts_to(fake, SHARED) == []
+    # The same words to the supplier's staff are a question.
+    staff = fake.message_event(SHARED, CUSTOMER, f"<@{STAFF}> can you check why the API key fails?")
+    assert await e2e_wire.event(staff)
+    await app.wait_idle()
+    assert len(posts_to(fake, TRIAGE)) == 1
