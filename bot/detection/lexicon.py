@@ -189,7 +189,14 @@ WONDER: tuple[str, ...] = _p(
     "hittar inte var|hittar inte hur|ingen aning om|ingen aning hur|försöker förstå|",
     "funderar på|funderar lite på|nyfiken på|kan ikke finde ud af|kan ikke finde hvor|",
     "aner ikke|prøver at forstå|nysgerrig efter|nysgerrig på|finner ikke ut|",
-    "finner ikke hvor|prøver å skjønne|prøver å forstå|nysgjerrig på|lurer litt på",
+    "finner ikke hvor|prøver å skjønne|prøver å forstå|nysgjerrig på|lurer litt på|",
+    # "would be good to know whether ...": a question put as a wish, not an idea
+    "would be good to know|would be nice to know|would be great to know|would like to know|",
+    "ois kiva tietää|olis kiva tietää|olisi kiva tietää|ois hyvä tietää|olis hyvä tietää|",
+    "olisi hyvä tietää|haluaisin tietää|en löydä mistään|skulle vara bra att veta|",
+    "skulle vara skönt att veta|vore bra att veta|vill gärna veta|ville være rart at vide|",
+    "ville være godt at vide|vil gerne vide|hadde vært greit å vite|hadde vært fint å vite|",
+    "hadde vært kjekt å vite|vil gjerne vite",
 )
 
 # Words that open a statement about oneself ("I restarted it", "vi har ...").

@@ -22,7 +22,10 @@ REQUEST: tuple[str, ...] = _p(
     "tacksam om|skicka|kan i|kunne i|vil i|venligst|jeg har brug for|vi har brug for|",
     "tilføj mig|jeg vil gerne|vi vil gerne|vær sød at|send mig|kan dere|kunne dere|",
     "vil dere|vennligst|jeg trenger|vi trenger|legg meg til|jeg vil gjerne|vi vil gjerne|",
-    "vær så snill|vær snill å|send meg",
+    "vær så snill|vær snill å|send meg|",
+    # "would be great if someone could look at it" asks a person for a task, not for a feature
+    "if someone could|if somebody could|if anyone could|jos joku vois|jos joku voisi|",
+    "om någon kunde|om nån kunde|hvis nogen kunne|hvis noen kunne",
 )
 
 # Phrases that report something broken; a report needs a reply even without "?".
@@ -65,7 +68,14 @@ RESOLVED: tuple[str, ...] = _p(
     "nå virker det|det løste seg|fungerer nå|fungerer nu|works again|working again|",
     "is back|back to normal|fine now|toimii taas nyt|fungerar igen|funkar igen|virker igen|",
     "fungerer igjen|funker igjen|runs again|running again|works fine now|works perfectly|",
-    "works like a charm|like a charm|all good now",
+    "works like a charm|like a charm|all good now|all fixed|loads fine|loads normally|",
+    "coming through again|arriving again|you can close this|you can close it|",
+    "you can close the ticket|feel free to close|kaikki kunnossa|voitte sulkea|",
+    "latautuu normaalisti|toimii normaalisti|tulee taas perille|menee taas läpi|allt ok|",
+    "allt är ok|laddar som vanligt|laddar den som vanligt|laddar normalt|ni kan stänga|",
+    "kommer fram igen|alt ok|alt er ok|alt i orden|i må gerne lukke|i kan lukke|",
+    "loader normalt|loader den normalt|kommer igennem igen|kører igen|virker igjen|",
+    "dere kan lukke|laster normalt|laster den normalt|kommer gjennom igjen|kjører igjen",
 )
 
 # After a thanks these mean the customer is still working on it.
@@ -128,6 +138,7 @@ PROBLEM_STRONG: frozenset[str] = frozenset(
         "isn't working|jumissa|jumittaa|kaatui|kaatuu|keeps failing|kommer ikke ind|",
         "kommer inte in|kraschade|kraschar|krasjer|krasjet|laddar inte|lakannut toimimasta|",
         "laster ikke|misslyckades|misslyckas|not loading|not showing|not working|rikki|",
+        "laddas inte|loader ikke|loades ikke|indlæses ikke|lastes ikke|",
         "slutat fungera|slutta å virke|sluttet å virke|still broken|still fails|",
         "stopped working|syns inte|timed out|timeout|times out|trasig|trasigt|tökkii|virhe|",
         "virheen|virheilmoituksen|virheilmoitus|virker ikke|vises ikke|won't load|wont load|",
@@ -214,7 +225,8 @@ REQUEST_VERBS: frozenset[str] = frozenset(
         "add|remove|enable|disable|delete|cancel|reset|invite|extend|increase|upgrade|",
         "downgrade|refund|unlock|grant|create|revoke|lägg|skicka|aktivera|radera|ändra|ta bort|",
         "makulera|förläng|höj|legg|tilføj|fjern|slett|slet|aktiver|annuller|kanseller|forleng|",
-        "forlæng|hæv|øk|skru på|slå på|send",
+        "forlæng|hæv|øk|skru på|slå på|send|deactivate|spärra|spärr|stäng|deaktivera|",
+        "inaktivera|sperr|sperre|steng|deaktiver|spær|luk",
     )
 )
 
@@ -264,7 +276,21 @@ SYMPTOMS: tuple[str, ...] = _p(
     "går i ring|får timeout|har ikke kommet|kom aldri|fikk aldri|fortsatt ikke|",
     "fortsatt ingen|forsvunnet|stemmer ikke|ser feil ut|ser rare ut|har vært rar|tuller|",
     "finner ingen|blir ikke godtatt|logger meg ut|stoppet|sluttet|ble ikke sendt|",
-    "oppdateres ikke|siden oppdateringen|etter oppdateringen|etter vedlikeholdet",
+    "oppdateres ikke|siden oppdateringen|etter oppdateringen|etter vedlikeholdet|",
+    # a control that does nothing, a thing not found or not shown, a leak, an error ...
+    "greyed out|grayed out|doesn't do anything|does not do anything|does nothing|time out|",
+    "to spam|in spam|into spam|in the spam|expired|keeps expiring|don't see|dont see|",
+    "do not see|can't find|cant find|cannot find|doesn't find|does not find|finds nothing|",
+    "sends me back|kicks me back|throws me back|leaked|en löydä|emme löydä|",
+    "väärään|väärässä|väärällä|väärät|kahteen kertaan|kahdesti|kaks kertaa|kaksi kertaa|",
+    "heittää|heittelee|vuoti|vuotanut|roskapostiin|ser inte|hittar inte|hittar inget|",
+    "hittar ingenting|kan inte hitta|två gånger|dubbelt|fel|jättesegt|supersegt|",
+    "inte funkat|inte fungerat|skickar mig tillbaka|skickar tillbaka|läckt|läckte|",
+    "skräppost|ser ikke|finder ikke|kan ikke finde|to gange|ikke kørt|ikke virket|",
+    "ikke fungeret|sender mig tilbage|sender mig bare tilbage|lækket|lækkede|",
+    "fejl|finner ikke|to ganger|feil|treig|treigt|ikke gått|ikke kjørt|",
+    "ikke fungert|ikke funket|sender meg tilbake|sender meg bare tilbake|lekket|",
+    "søppelpost",
 )
 
 # Parts of words that name a symptom inside a compound ("kirjautumissilmukka").
@@ -288,10 +314,15 @@ TOPIC_WEAK: frozenset[str] = frozenset(
         "search|account|project|projects|user|users|password|email|emails|log|logs|chart|",
         "charts|graph|graphs|page|calendar|retention|backup|backups|ticket|tickets|member|",
         "members|code|codes|upload|uploads|download|downloads|notifications|permissions|",
-        "subscription|refund|receipt|numbers|totals|mobile|sivu|sivut|sager|saker|konto",
+        "subscription|refund|receipt|numbers|totals|mobile|sivu|sivut|sager|saker|konto|",
+        "session|sessions|checkbox|editor|formatting|charged|billed|trukket|",
+        "belastet|notification",
     )
 )
-TOPIC_WEAK_STEMS: tuple[str, ...] = _p("graf|kaavio|projekt|prosjekt|kalender|konto")
+TOPIC_WEAK_STEMS: tuple[str, ...] = _p(
+    "graf|kaavio|projekt|prosjekt|kalender|konto|notifika|notis|ilmoitu|varsl|bilag|",
+    "vedhæft|vedlegg|liite|veloit|debiter",
+)
 # Word pairs that name one ("rate limits", "audit log").
 TOPIC_PAIRS: frozenset[tuple[str, str]] = frozenset(
     (a, b)
@@ -402,7 +433,8 @@ NEEDS: tuple[str, ...] = _p(
     "joku voisi|skulle behöva|vi skulle behöva|jag skulle behöva|behöver|tar gärna emot|",
     "någon behöver|någon får gärna|skal have|vi skal have|jeg skal have|vi mangler|",
     "vil gerne have|kunne godt bruge|kunne bruge|der skal lige nogen|nogen skal|nogen må|",
-    "trenger|kunne trengt|kunne trenge|hadde satt pris på|setter pris på|noen må",
+    "trenger|kunne trengt|kunne trenge|hadde satt pris på|setter pris på|noen må|",
+    "tarttisin|tarttis|tarttisimme|tartteis|tarvis|tarvittis",
 )
 
 # Needs that come after what is needed ("lasku pitäis saada", "apu olis tervetullutta").
