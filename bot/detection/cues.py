@@ -46,6 +46,7 @@ _GREETING_WORDS = frozenset(w for p in lk.GREETING for w in tokens(p)) | {
     "ppl",
 }
 _ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
+_BUT = frozenset({"but", "mutta", "mut", "men"})
 _ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})
 
 
@@ -63,6 +64,8 @@ def is_fi_clitic(word: str) -> bool:
         return True
     if len(word) < 4 or word in lx.FI_CLITIC_STOP or not word.isalpha():
         return False
+    if word.endswith("ooks") and len(word) > 4:
+        return False  # English plurals: webhooks, notebooks, playbooks
     if word.endswith(("ko", "kö")):
         # "-kko" is a noun ending (verkko, taulukko); a clitic follows a vowel or n/t/s/l/r.
         return word[-3] in "aeiouyäönstlr"
@@ -87,6 +90,11 @@ def _skip_fillers(words: list[str]) -> list[str]:
     i = 0
     while i < len(words) - 1 and words[i] in lx.FILLERS:
         i += 1
+    for start in {0, i}:  # "quick" of "quick one" is a filler too
+        for size in (3, 2):
+            end = start + size
+            if tuple(words[start:end]) in lx.LEAD_PREAMBLES and len(words) > end:
+                return _skip_fillers(words[end:])
     # "I mean, do you ...", "you know, is it ...": a hedge in front of a question
     if (
         tuple(words[i : i + 2]) in lx.LEAD_HEDGES
@@ -103,7 +111,7 @@ def _sentence_start(words: list[str], names: set[str], where: str) -> None:
         return
     w1 = words[0]
     w2 = words[1] if len(words) > 1 else ""
-    canon = _WH_CANON.get(w1)
+    canon = None if _was(w1, w2) else _WH_CANON.get(w1)
     if canon is not None:
         names.add(f"wh_start:{canon}")
         names.add(f"{where}wh_start")
@@ -138,6 +146,11 @@ def _sentence_start(words: list[str], names: set[str], where: str) -> None:
         names.add(f"{where}first_person_start")
     if w1 in ("any", "anyone", "anybody", "any1", "someone", "somebody"):
         names.add(f"{where}anyone_start")
+
+
+def _was(w1: str, w2: str) -> bool:
+    """Swedish "var ingen bugg", "var inte vårt fel": the verb "was", not "where"."""
+    return w1 == "var" and w2 in lx.SCAND_VAR_WAS
 
 
 def _scand_v1(w1: str, w2: str) -> bool:
@@ -261,6 +274,14 @@ def read_cues(cleaned: Cleaned) -> Cues:
         ):
             names.add("clause_q_start")  # "not a lot, where u from"
             break
+    # "love the new ui but where did the button go": "but" + question word + verb asks;
+    # "but what I did was ..." (question word + subject) tells
+    for c in clauses[:4]:
+        if any(
+            w in _BUT and nxt in _WH_CANON and aux in _AUX
+            for w, nxt, aux in zip(c, c[1:], c[2:], strict=False)
+        ):
+            names.add("clause_q_start")
     for i, w in enumerate(words[:-1]):
         if w in ("any", "anyone", "anybody", "any1") and any(
             x in _ANY_VERBS for x in words[i + 1 : i + 4]
@@ -271,14 +292,16 @@ def read_cues(cleaned: Cleaned) -> Cues:
     families: set[str] = set()
     n = len(words)
     for seg_no, seg in enumerate(segments):
-        match_phrases(seg, seg_no == 0, names, families, n)
+        after = [w for later in segments[seg_no + 1 :] for w in later]
+        match_phrases(seg, seg_no == 0, names, families, n, after)
     names.update(f"fam_{f}" for f in families)
     if "first_request_verb_start" in names and "endq" not in names and len(words) >= 2:
         names.add("request_strong")
 
     terse_cues(words, names, families)
 
-    if any(w in _WH_CANON for w in words):
+    pairs = zip(words, [*words[1:], ""], strict=False)
+    if any(w in _WH_CANON and not _was(w, nxt) for w, nxt in pairs):
         names.add("wh_any")
         for i in range(1, len(words) - 2):
             if words[i] in _WH_CANON and words[i + 1] in _AUX and words[i + 2] in _SUBJ:

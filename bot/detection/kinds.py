@@ -89,7 +89,10 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
 
     if ("thanks" in fam or "resolved" in fam) and "request_strong" not in names:
         still_open = ("problem" in fam or "problem_terse" in names) and "resolved" not in fam
-        if not still_open and not (asks and shaped and "lead_thanks" not in names):
+        # "thanks for the fix! one more thing, is there a way to ...?": the thanks opens,
+        # a later sentence asks
+        asks_after = "lead_thanks" not in names or "later_sent_q" in names
+        if not still_open and not (asks and shaped and asks_after):
             resolves = "resolved" in fam or ("defer" not in fam and n_words <= 6)
             why = "says the problem is solved" if "resolved" in fam else "thanks"
             return Verdict("thanks", min(model_score, 0.2), (why,), resolves)
@@ -123,7 +126,10 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
         why = "announces a question" if preamble else "asks to confirm"
         return Verdict("question", max(model_score, 0.6), (why,), False)
 
-    if "idea" in fam and not ("endq" in names and asks):
+    # "would be great if someone could look at it" asks for a task; "skulle vara bra att
+    # veta om ..." asks a question: neither is an idea
+    wish_asks = "request_strong" in names or "lead_wonder" in names
+    if "idea" in fam and not ("endq" in names and asks) and not wish_asks:
         return Verdict("idea", min(model_score, 0.35), ("suggests an idea",), False)
 
     if "own_fault" in fam and "endq" not in names:

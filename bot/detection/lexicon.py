@@ -159,6 +159,16 @@ LEAD_HEDGES: frozenset[tuple[str, ...]] = frozenset(
     tuple(p.split()) for p in _p("i mean|you know|you see|jag menar|jeg mener|siis tota")
 )
 
+# Preambles that may stand before a question in the same sentence: "quick one - does ...".
+LEAD_PREAMBLES: frozenset[tuple[str, ...]] = frozenset(
+    tuple(p.split())
+    for p in _p(
+        "quick one|one more thing|one more question|another thing|vielä yks juttu|",
+        "vielä yksi juttu|yks juttu|en grej till|en sak till|en ting mere|en ting til|",
+        "et spørgsmål mere|ett spørsmål til|et spørsmål til",
+    )
+)
+
 # A filler closing a statement with "?": "it's expensive, you know?", "det är dyrt, vet du?".
 FILLER_TAGS: tuple[str, ...] = _p(
     "you know|y'know|ya know|you see|tiedäthän|tiedätsä|tiiätsä|vet du|ved du|vettu",
@@ -269,6 +279,12 @@ SCAND_NOT_VERBS: frozenset[str] = frozenset(
 # Subjects after a fronted Scandinavian verb: "ser ni", "virker det", "får jeg".
 SCAND_SUBJ: frozenset[str] = frozenset(
     _p("du|ni|dere|jeg|jag|vi|man|han|hon|hun|den|det|dom|dem|noen|nogen|någon|nån")
+)
+
+# After a sentence-first "var", words that make it the verb "was" ("var ingen bugg",
+# "var inte vårt fel"), not the question word "where".
+SCAND_VAR_WAS: frozenset[str] = frozenset(
+    _p("ingen|inget|inga|inte|ikke|ikkje|ej|nog|bara|bare|ju|nok|også|också|egentligen")
 )
 
 # Verbs after "any"/"anyone" that make it a question: "any ladies want to chat".

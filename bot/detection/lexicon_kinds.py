@@ -386,6 +386,11 @@ CONTRAST: frozenset[str] = frozenset(
     _p("but|except|although|though|however|mutta|paitsi|vaikka|men|förutom|fast|undtagen|unntatt")
 )
 
+# After a resolution these say part of the problem is left ("works now, still slow on mobile").
+STILL: frozenset[str] = frozenset(
+    _p("still|edelleen|vieläkin|yhä|fortfarande|fortsatt|stadig|stadigvæk|fremdeles")
+)
+
 # The writer owns the cause ("my bad", "on our end"): a remark, not a report to the supplier.
 OWN_FAULT: tuple[str, ...] = _p(
     "my bad|our bad|my fault|our fault|my mistake|our mistake|on our end|on our side|",

@@ -52,8 +52,15 @@ _WONDER_LEAD = lx.FILLERS | {"i'm", "im", "i", "am", "we're", "we", "jag", "jeg"
 
 
 def match_phrases(
-    seg: list[str], first: bool, names: set[str], families: set[str], n_words: int
+    seg: list[str],
+    first: bool,
+    names: set[str],
+    families: set[str],
+    n_words: int,
+    after: list[str] | None = None,
 ) -> None:
+    """Phrases of one segment (no comma inside); ``after`` holds the words of the
+    segments that follow, where a "but ..." may still undo a resolution."""
     for i in range(len(seg)):
         for j in range(i + 1, min(len(seg), i + _MAX_PHRASE) + 1):
             key = tuple(seg[i:j])
@@ -64,7 +71,7 @@ def match_phrases(
                 fam = fam - {"rhetorical"}  # "why not move the tv ..." asks
                 if not fam:
                     continue
-            if "resolved" in fam and _not_resolved(seg, i, j):
+            if "resolved" in fam and _not_resolved(seg, i, j, after or []):
                 # "still not resolved", "det hjalp ikke", "works now but not on mobile":
                 # the problem, or part of it, is still there
                 fam = (fam - {"resolved"}) | {"problem"}
@@ -88,15 +95,17 @@ def match_phrases(
                 names.add("request_strong")
 
 
-def _not_resolved(words: list[str], i: int, j: int) -> bool:
+def _not_resolved(words: list[str], i: int, j: int, after: list[str]) -> bool:
     """A resolution phrase at words[i:j] that is negated (before it; in the Nordic
-    languages also right after the verb) or followed by "but ..."."""
+    languages also right after the verb) or followed, in its segment or a later one,
+    by "but ..." or "still ..." ("works now, but not on mobile", "toimii nyt,
+    safarissa edelleen tyhjä sivu")."""
     before = words[max(0, i - 3) : i]
     if any(w in lk.NEGATIONS or w.endswith("n't") for w in before):
         return True
     if any(w in lk.NEGATIONS_AFTER for w in words[j : j + 3]):
         return True
-    return any(w in lk.CONTRAST for w in words[j:])
+    return any(w in lk.CONTRAST or w in lk.STILL for w in [*words[j:], *after])
 
 
 def _about_a_person(key: tuple[str, ...], words: list[str], i: int) -> bool:
