@@ -36,6 +36,15 @@ _EMOTICON = re.compile(
 _SPACES = re.compile(r"\s+")
 _TRAIL_PUNCT = re.compile(r"[\s.!,;:~*\-]+$")
 # A sentence ends at .!? followed by a space or, in chat ("ok..does it"), directly by a letter.
+
+
+def _drop_handle(m: re.Match[str]) -> str:
+    # "500-error", "feil-404": an HTTP status beside a word is what went wrong
+    if any(len(part) == 3 and part.isdigit() for part in m.group(0).split("-")):
+        return m.group(0)
+    return " "
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s+|(?=[^\W\d_]))|\n+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|\?+|!+", re.U)
 
@@ -64,7 +73,7 @@ def clean(raw: str) -> Cleaned:
     had_url = no_url != no_quote
     t = _PLATFORM_MENTION.sub(" ", no_url)
     t = _AT_MENTION.sub(" ", t)
-    t = _HANDLE.sub(" ", t)
+    t = _HANDLE.sub(_drop_handle, t)
     m = _ADDRESSEE.match(t)
     if m and m.group(1).lower() not in ADDRESSEE_LABELS:
         t = t[m.end() :]

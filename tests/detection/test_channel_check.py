@@ -48,10 +48,6 @@ STAYS_WRONG: dict[str, str] = {
     "var ingen bugg, vi hade fel filter på 🙈": (
         "sentence-first 'var' now reads as 'was', but the model still scores the line 0.57"
     ),
-    "alt funker bortsett fra pdf-eksporten, den gir 500-feil": (
-        "normalize.py removes '500-feil' as a handle-like id (letters and digits joined by "
-        "'-'); 'except' as a symptom made an swda false alarm"
-    ),
     "går igjen etter hotfixen": (
         "Norwegian 'går igjen' is also 'recurs', so it is no resolution phrase"
     ),
