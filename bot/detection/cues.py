@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.detection import lexicon as lx
 from bot.detection import lexicon_kinds as lk
+from bot.detection import lexicon_terse as lt
 from bot.detection.normalize import (
     Cleaned,
     ends_with_question_mark,
@@ -133,7 +134,7 @@ def _sentence_start(words: list[str], names: set[str], where: str) -> None:
         names.add(f"{where}clitic_start")
         names.add(f"{where}aux_subj_start")
     elif _scand_v1(w1, w2) and not (
-        len(words) == 2 and w1 in lk.SCAND_DO_VERBS and w2 in ("det", "den")
+        len(words) == 2 and w1 in lt.SCAND_DO_VERBS and w2 in ("det", "den")
     ):
         # Verb first, subject second is a question in Scandinavian word order; but
         # "ok testar det" says what the writer will do, with "det" the object.

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from bot.detection import lexicon as lx
 from bot.detection import lexicon_kinds as lk
+from bot.detection import lexicon_terse as lt
 from bot.detection.normalize import tokens
 
 _MAX_PHRASE = 5
@@ -26,11 +27,11 @@ def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
         "rhetorical": lx.RHETORICAL,
         "wonder": lx.WONDER,
         "help": lk.HELP,
-        "symptom": lk.SYMPTOMS,
-        "preamble": lk.PREAMBLE,
-        "assume": lk.ASSUME,
-        "own_fault": lk.OWN_FAULT,
-        "need": (*lk.NEEDS, *lk.NEEDS_AFTER),
+        "symptom": lt.SYMPTOMS,
+        "preamble": lt.PREAMBLE,
+        "assume": lt.ASSUME,
+        "own_fault": lt.OWN_FAULT,
+        "need": (*lt.NEEDS, *lt.NEEDS_AFTER),
     }
     table: dict[tuple[str, ...], set[str]] = {}
     for family, phrases in families.items():
@@ -46,7 +47,7 @@ _PROBLEM_STRONG = frozenset(tuple(tokens(p)) for p in lk.PROBLEM_STRONG)
 _REQUEST_WEAK = frozenset(tuple(tokens(p)) for p in lk.REQUEST_WEAK)
 _REQUEST_WANTS = frozenset(tuple(tokens(p)) for p in lk.REQUEST_WANTS)
 _REQUEST_LEAD_ONLY = frozenset(tuple(tokens(p)) for p in lk.REQUEST_LEAD_ONLY)
-_NEEDS_AFTER = frozenset(tuple(tokens(p)) for p in lk.NEEDS_AFTER)
+_NEEDS_AFTER = frozenset(tuple(tokens(p)) for p in lt.NEEDS_AFTER)
 _NOT_AN_OBJECT = lk.INFINITIVE_MARKS | {"it", "that", "this", "them", "those", "these"}
 _WONDER_LEAD = lx.FILLERS | {"i'm", "im", "i", "am", "we're", "we", "jag", "jeg", "minä", "mä"}
 
@@ -101,11 +102,11 @@ def _not_resolved(words: list[str], i: int, j: int, after: list[str]) -> bool:
     by "but ..." or "still ..." ("works now, but not on mobile", "toimii nyt,
     safarissa edelleen tyhjä sivu")."""
     before = words[max(0, i - 3) : i]
-    if any(w in lk.NEGATIONS or w.endswith("n't") for w in before):
+    if any(w in lt.NEGATIONS or w.endswith("n't") for w in before):
         return True
-    if any(w in lk.NEGATIONS_AFTER for w in words[j : j + 3]):
+    if any(w in lt.NEGATIONS_AFTER for w in words[j : j + 3]):
         return True
-    return any(w in lk.CONTRAST or w in lk.STILL for w in [*words[j:], *after])
+    return any(w in lt.CONTRAST or w in lt.STILL for w in [*words[j:], *after])
 
 
 def _about_a_person(key: tuple[str, ...], words: list[str], i: int) -> bool:
