@@ -13,6 +13,7 @@ from bot.detection import lexicon as lx
 from bot.detection import lexicon_kinds as lk
 from bot.detection import lexicon_terse as lt
 from bot.detection.normalize import (
+    CODE_WORD,
     Cleaned,
     ends_with_question_mark,
     strip_trailing_noise,
@@ -48,6 +49,7 @@ _GREETING_WORDS = frozenset(w for p in lk.GREETING for w in tokens(p)) | {
 }
 _ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
 _BUT = frozenset({"but", "mutta", "mut", "men"})
+_WITHDRAW = frozenset({("nvm",), ("nevermind",), ("never", "mind")})
 _ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})
 
 
@@ -125,7 +127,8 @@ def _sentence_start(words: list[str], names: set[str], where: str) -> None:
         if len(words) == 1:
             names.add("wh_alone")
     elif w1 in _AUX:
-        if w2 in _SUBJ:
+        # "does `acme logs` work with ...": inline code (read as "code") is the subject
+        if w2 in _SUBJ or w2 == CODE_WORD:
             names.add(f"{where}aux_subj_start")
         else:
             names.add(f"{where}aux_start")
@@ -254,6 +257,7 @@ def read_cues(cleaned: Cleaned) -> Cues:
         (cleaned.had_mention, "mention_removed"),
         (cleaned.truncated, "truncated"),
         (cleaned.question_mark_removed, "qmark_only_in_removed"),
+        (cleaned.error_pasted, "code_error"),
     ):
         if flag:
             names.add(name)
@@ -312,6 +316,10 @@ def read_cues(cleaned: Cleaned) -> Cues:
         names.add("clitic_any")
 
     core = tuple(strip_trailing_noise(words))
+    if tuple(_skip_fillers(list(core))) in lk.NUDGES:
+        names.add("nudge")  # "bump", "any news?": the writer's own question is still open
+    if len(core) > 1 and (core[-1:] in _WITHDRAW or core[-2:] in _WITHDRAW):
+        names.add("withdrawn")  # "why does it ... nvm": the writer took the question back
     if core and n <= 6:
         lead_trim = tuple(_skip_fillers(list(core)))
         if lead_trim[0] in _ECHO_LEAD and len(lead_trim) > 1:

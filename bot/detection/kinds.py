@@ -55,7 +55,11 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
     reasons: list[str] = []
     n_words = sum(1 for w in cues.words if w[0] not in "?!")
     topical = "topic" in names and n_words >= 3
-    reported = "problem_strong" in names or ("problem_terse" in names and n_words >= 2)
+    reported = (
+        "problem_strong" in names
+        or ("problem_terse" in names and n_words >= 2)
+        or "code_error" in names
+    )
     if (
         "endq" not in names
         and names & _STRONG_SHAPE
@@ -80,6 +84,13 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
         return Verdict("chatter", min(model_score, VETO_CAP), (reason,), False)
     if "exclamation" in names:
         return Verdict("chatter", min(model_score, VETO_CAP), ("exclamation",), False)
+
+    if "withdrawn" in names:
+        return Verdict("thanks", min(model_score, VETO_CAP), ("takes the question back",), True)
+    if "nudge" in names:
+        return Verdict(
+            "request", max(model_score, REQUEST_SCORE), ("nudges an open question",), False
+        )
 
     if "only_greeting" in names:
         return Verdict("greeting", min(model_score, VETO_CAP), ("greeting or small talk",), False)
@@ -131,6 +142,10 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
     wish_asks = "request_strong" in names or "lead_wonder" in names
     if "idea" in fam and not ("endq" in names and asks) and not wish_asks:
         return Verdict("idea", min(model_score, 0.35), ("suggests an idea",), False)
+
+    if "share" in fam and "endq" not in names and "request_strong" not in names:
+        # "for anyone else hitting this: install with --prefix": a tip for other customers
+        return Verdict("chatter", min(model_score, VETO_CAP), ("shares a tip with others",), False)
 
     if "own_fault" in fam and "endq" not in names:
         # "the report was empty, my bad": the writer found the cause on their side.

@@ -75,8 +75,34 @@ RESOLVED: tuple[str, ...] = _p(
     "allt är ok|laddar som vanligt|laddar den som vanligt|laddar normalt|ni kan stänga|",
     "kommer fram igen|alt ok|alt er ok|alt i orden|i må gerne lukke|i kan lukke|",
     "loader normalt|loader den normalt|kommer igennem igen|kører igen|virker igjen|",
-    "dere kan lukke|laster normalt|laster den normalt|kommer gjennom igjen|kjører igjen",
+    "dere kan lukke|laster normalt|laster den normalt|kommer gjennom igjen|kjører igjen|",
+    # a build or a process that passes again, an error that is gone
+    "did the trick|that was it|fixes it|fixes the|fixed the|all green|green now|green again|",
+    "passes now|passing now|pass again|passes again|passing again|worked|worked fine|",
+    "worked perfectly|worked great|went away|",
+    "goes away|gone away",
 )
+
+# A customer passing on what they found to other customers ("for anyone else hitting
+# this: ...", "pinning to 2.2.4 works around it"): a tip, not a report to the supplier.
+SHARE: tuple[str, ...] = _p(
+    "for anyone else|for anybody else|in case it helps|in case anyone else|",
+    "if it helps anyone|pro tip|protip|today i learned|works around|worked around|",
+    "for future reference|for anyone curious",
+)
+
+# A whole line that only nudges the writer's open question ("bump", "any news?").
+NUDGES: frozenset[tuple[str, ...]] = frozenset(
+    tuple(p.split())
+    for p in _p(
+        "bump|bumping|bump this|bumping this|bump on this|friendly bump|gentle bump|any news|",
+        "any progress|any news on this|any progress on this|nostan|nostetaan|bumpar",
+    )
+)
+
+# Resolution words that resolve only where their segment ends: "the replay worked," and
+# "that worked" say it is solved; "it worked for a while", "I worked at IBM" do not.
+RESOLVED_AT_END: frozenset[str] = frozenset(_p("worked"))
 
 # After a thanks these mean the customer is still working on it.
 DEFER: tuple[str, ...] = _p(
@@ -143,7 +169,15 @@ PROBLEM_STRONG: frozenset[str] = frozenset(
         "stopped working|syns inte|timed out|timeout|times out|trasig|trasigt|tökkii|virhe|",
         "virheen|virheilmoituksen|virheilmoitus|virker ikke|vises ikke|won't load|wont load|",
         "charged twice|charged us twice|billed twice|double charged|double-charged|overcharged|",
-        "laskutettiin kahdesti|debiterade dubbelt|dobbeltopkrævet|trukket dobbelt",
+        "laskutettiin kahdesti|debiterade dubbelt|dobbeltopkrævet|trukket dobbelt|",
+        # what a developer pastes from a failing process: words of error output, not of talk
+        "econnreset|econnrefused|etimedout|eacces|enoent|eaddrinuse|epipe|oomkilled|",
+        "oom killed|out of memory|segfault|segfaults|segmentation fault|sigsegv|sigkill|",
+        "traceback|stack trace|stacktrace|exit code|exited with|core dumped|null pointer|",
+        "nullpointerexception|connection refused|",
+        "connection reset|bad gateway|gateway timeout|service unavailable|",
+        "internal server error|memory leak|leaks memory|leaking memory|repro|",
+        "steps to reproduce",
     )
 )
 
@@ -189,7 +223,7 @@ SUPPORT_OBJECTS: frozenset[str] = frozenset(
         "invoices|key|keys|licence|licences|license|licenses|link|login|option|password|",
         "permission|permissions|plan|price|pricing|quote|receipt|refund|report|reset|",
         "rights|role|roles|seat|seats|setting|settings|someone|somebody|status|support|",
-        "token|trial|update|upgrade|user|users|workaround|hand",
+        "token|trial|update|upgrade|user|users|workaround|hand|limit|limits|quota|quotas",
     )
 )
 

@@ -69,8 +69,32 @@ SYMPTOMS: tuple[str, ...] = _p(
     "ikke fungeret|sender mig tilbage|sender mig bare tilbage|lækket|lækkede|",
     "fejl|finner ikke|to ganger|feil|treig|treigt|ikke gått|ikke kjørt|",
     "ikke fungert|ikke funket|sender meg tilbake|sender meg bare tilbake|lekket|",
-    "søppelpost",
+    "søppelpost|",
+    # developer tools: a process that hangs, restarts or is killed, a regression after an
+    # upgrade, a value the docs or a header promise and the product breaks
+    "hangs|just hangs|hangs forever|won't start|wont start|doesn't start|fails to start|",
+    "breaks on|breaks with|breaks after|broke after|broke with|lagging|lags|slower|",
+    "way slower|much slower|spike|spikes|",
+    "spiking|spiked|ignores|ignored|outdated|out of date|not found|in plain text|",
+    "in plaintext|in cleartext|in progress for|still in progress|been in progress|",
+    "still pending|has the wrong|have the wrong|uses the wrong|gives the wrong|",
+    "returns the wrong|points to the wrong|gets killed|got killed|getting killed|",
+    "keeps restarting|keeps growing|after upgrading|since upgrading|since we upgraded|",
+    "after we upgraded|after the upgrade|since the upgrade|since we bumped|after bumping|",
+    "three times|3 times|multiple times|0 rows|0 results|can't connect|cannot connect|",
+    "cant connect|unable to connect|can't reach|cannot reach|too many connections",
 )
+
+# Verbs by which a doc, a header or a tool reports a value; with "but" after them on a
+# product line, the product breaks what it promised ("the docs say seconds but it's ms").
+REPORTS: frozenset[str] = frozenset(
+    _p(
+        "says|say|said|shows|show|showed|prints|print|printed|returns|return|claims|",
+        "states|säger|sier|siger|sanoo|visar|viser",
+    )
+)
+# ... and the "but" that follows them (CONTRAST holds Swedish "fast", an English word too).
+REPORT_BUT: frozenset[str] = frozenset(_p("but|however|mutta|mut|men"))
 
 # Parts of words that name a symptom inside a compound ("kirjautumissilmukka").
 SYMPTOM_PARTS: tuple[str, ...] = _p("silmuk|aikakatkais|timeout")
@@ -85,7 +109,11 @@ TOPIC_WORDS: frozenset[str] = frozenset(
         "webhooks|licence|license|licenses|seat|seats|workspace|workspaces|admin|admins|",
         "timezone|integration|integrations|connector|connectors|csv|pdf|endpoint|endpoints|",
         "redirect|oauth|sandbox|ratelimit|ratelimits|sso:ta|haku|tili|tiliä|koodit|sovellus|",
-        "sidan|siden|søket|sökningen|søgningen|appen|tikettejä|ärenden|app|apps|report|reports",
+        "sidan|siden|søket|sökningen|søgningen|appen|tikettejä|ärenden|app|apps|report|reports|",
+        # a developer tool's parts
+        "sdk|sdks|cli|npm|pip|docker|kubernetes|k8s|pod|pods|cluster|clusters|replica|",
+        "replicas|db|database|databases|deploy|deploys|deployment|deployments|pipeline|",
+        "ci|runner|runners|latency|upsert|migration|migrations|webhooks",
     )
 )
 TOPIC_WEAK: frozenset[str] = frozenset(
@@ -95,7 +123,10 @@ TOPIC_WEAK: frozenset[str] = frozenset(
         "members|code|codes|upload|uploads|download|downloads|notifications|permissions|",
         "subscription|refund|receipt|numbers|totals|mobile|sivu|sivut|sager|saker|konto|",
         "session|sessions|checkbox|editor|formatting|charged|billed|trukket|",
-        "belastet|notification",
+        "belastet|notification|client|build|builds|server|servers|",
+        "query|queries|rows|memory|cpu|docs|documentation|package|packages|config|",
+        "image|container|containers|worker|workers|agent|",
+        "headers|function|functions|restore",
     )
 )
 TOPIC_WEAK_STEMS: tuple[str, ...] = _p(
@@ -131,8 +162,9 @@ TOPIC_PARTS: tuple[str, ...] = _p(
 
 # Openings that announce a question to come: "question about billing", "fråga om ...".
 PREAMBLE: tuple[str, ...] = _p(
-    "question about|question on|question regarding|question re|a question about|",
-    "a question on|quick question about|quick question on|quick one about|quick one on|",
+    "quick question|quick q|question about|question on|question regarding|question re|",
+    "a question about|a question on|quick question about|quick question on|quick one about|",
+    "quick one on|",
     "quick q about|got a question about|got a question on|have a question about|",
     "one more thing about|another thing about|another question about|one more question about|",
     "kysymys|nopea kysymys|yks kysymys|yksi kysymys|pieni kysymys|kysyttävää|",

@@ -18,6 +18,8 @@ LONG_CHARS = 1200
 HEAD_CHARS = 400
 TAIL_CHARS = 400
 
+# Inline code is read as this word, so "does `acme logs` work" keeps a subject.
+CODE_WORD = "code"
 _FENCE = re.compile(r"```.*?(?:```|$)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _QUOTE_LINE = re.compile(r"^\s*(?:>|&gt;).*$", re.M)
@@ -32,6 +34,16 @@ _ADDRESSEE = re.compile(r"^\s*([\w\-\[\]\\^{}|`]{2,20}):\s+(?=\S)")
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{2,30}:", re.I)
 _EMOTICON = re.compile(
     r"(?:^|\s)(?:[:;=8xX][\-o^']?[()\[\]dDpP/\\|*3oO0]+|<3|\^_?\^|[oO]_[oO])(?=\s|$)"
+)
+# Error output pasted as code: "TypeError: ...", "Error: EACCES", "panic: ...", "exit code
+# 137". The code is removed before reading, but a pasted failure is a report in itself.
+_ERROR_OUTPUT = re.compile(
+    r"\b(?:[A-Z]\w*(?:Error|Exception)|[A-Z]+_ERR\w*|ERR_[A-Z_]+|Traceback|"
+    r"E(?:CONN\w+|TIMEDOUT|ACCES|NOENT|ADDRINUSE|PIPE|PERM|EXIST|NOTFOUND|AI_AGAIN|NOMEM|NOSPC)|"
+    r"SIG[A-Z]{3,}|OOMKilled)\b|"
+    r"(?i:\b(?:error|fatal|panic)\b\s*[:(]|\b(?:failed|failure|refused|denied|not found|"
+    r"unknown flag|unknown command|already exists|could not|cannot|unable to|timed out|"
+    r"segmentation fault|exit code|exited with|killed|exception)\b)"
 )
 _SPACES = re.compile(r"\s+")
 _TRAIL_PUNCT = re.compile(r"[\s.!,;:~*\-]+$")
@@ -61,12 +73,16 @@ class Cleaned:
     had_mention: bool
     truncated: bool
     question_mark_removed: bool  # a "?" was only inside code, quotes or URLs
+    error_pasted: bool = False  # the removed code reads like error output
 
 
 def clean(raw: str) -> Cleaned:
     text = raw.replace("\u2019", "'").replace("\uff1f", "?")
     had_code = "`" in text
-    no_code = _INLINE_CODE.sub(" code ", _FENCE.sub(" ", text)) if had_code else text
+    no_code = _INLINE_CODE.sub(f" {CODE_WORD} ", _FENCE.sub(" ", text)) if had_code else text
+    error_pasted = had_code and any(
+        _ERROR_OUTPUT.search(m.group(0)) for rx in (_FENCE, _INLINE_CODE) for m in rx.finditer(text)
+    )
     no_quote = _QUOTE_LINE.sub(" ", no_code)
     had_quote = no_quote != no_code
     no_url = _URL.sub(" ", no_quote)
@@ -95,6 +111,7 @@ def clean(raw: str) -> Cleaned:
         had_mention=had_mention,
         truncated=truncated,
         question_mark_removed=removed_q,
+        error_pasted=error_pasted,
     )
 
 

@@ -32,6 +32,7 @@ def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
         "assume": lt.ASSUME,
         "own_fault": lt.OWN_FAULT,
         "need": (*lt.NEEDS, *lt.NEEDS_AFTER),
+        "share": lk.SHARE,
     }
     table: dict[tuple[str, ...], set[str]] = {}
     for family, phrases in families.items():
@@ -70,6 +71,10 @@ def match_phrases(
                 continue
             if "rhetorical" in fam and len(key) < 3 and len(seg) > len(key) + 1:
                 fam = fam - {"rhetorical"}  # "why not move the tv ..." asks
+                if not fam:
+                    continue
+            if "resolved" in fam and key[-1] in lk.RESOLVED_AT_END and j < len(seg):
+                fam = fam - {"resolved"}
                 if not fam:
                     continue
             if "resolved" in fam and _not_resolved(seg, i, j, after or []):

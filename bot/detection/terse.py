@@ -37,7 +37,12 @@ def terse_cues(words: list[str], names: set[str], families: set[str]) -> None:
         w in ("keeps", "keep") and nxt.endswith("ing")
         for w, nxt in zip(words, words[1:], strict=False)
     )
-    if "symptom" in families or keeps or any(part in w for w in words for part in lt.SYMPTOM_PARTS):
+    if (
+        "symptom" in families
+        or keeps
+        or _contradicts(words)
+        or any(part in w for w in words for part in lt.SYMPTOM_PARTS)
+    ):
         names.add("problem_terse")
     core = strip_trailing_noise(words) or words
     if topic == "weak" or len(core) > 12 or names & {"end_period", "multi_sentence", "endq"}:
@@ -59,3 +64,10 @@ def _checks(core: list[str]) -> bool:
     "so we rolled out sso today" tells what the writer did."""
     second = core[1] if len(core) > 1 else ""
     return second not in lt.FIRST_PERSON or any(w in lt.CHECK_WORDS for w in core[2:])
+
+
+def _contradicts(words: list[str]) -> bool:
+    """ "the docs say seconds but it behaves like ms", "the headers say 0 but ...": what
+    the product reports, then "but"."""
+    said = next((i for i, w in enumerate(words) if w in lt.REPORTS), None)
+    return said is not None and any(w in lt.REPORT_BUT for w in words[said + 1 :])
