@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.detection import Detector
+from tests.detection.labelled import judged_right, read_labelled
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "detection" / "devchat" / "en.txt"
 
@@ -53,16 +54,7 @@ STAYS_WRONG: dict[str, str] = {
 }
 
 
-def _lines() -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for line in DATA.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            label, text = line.split("|", 1)
-            out.append((label, text.replace("\\n", "\n")))
-    return out
-
-
-LINES = _lines()
+LINES = read_labelled(DATA)
 
 
 @pytest.fixture(scope="module")
@@ -77,23 +69,14 @@ def test_the_set_is_complete() -> None:
     assert set(STAYS_WRONG) <= {text for _, text in LINES}
 
 
-def _right(det: Detector, label: str, text: str) -> bool:
-    d = det.detect(text)
-    if label == "Q":
-        return d.is_question and d.kind in ("question", "problem", "request")
-    if label == "N":
-        return not d.is_question
-    return d.resolves == (label == "R")
-
-
 @pytest.mark.parametrize(("label", "text"), [x for x in LINES if x[1] not in STAYS_WRONG], ids=str)
 def test_line(det: Detector, label: str, text: str) -> None:
     d = det.detect(text)
-    assert _right(det, label, text), (label, d.kind, d.score, d.resolves, d.reasons)
+    assert judged_right(det, label, text), (label, d.kind, d.score, d.resolves, d.reasons)
 
 
 @pytest.mark.parametrize("text", sorted(STAYS_WRONG))
 def test_known_wrong_is_still_wrong(det: Detector, text: str) -> None:
     # When one of these starts to pass, move it out of STAYS_WRONG.
     label = next(label for label, t in LINES if t == text)
-    assert not _right(det, label, text)
+    assert not judged_right(det, label, text)
