@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot.refs import MessageRef
 from db.models import AuditEntry, Question
 from tests.conftest import TestBot
 
@@ -56,23 +57,29 @@ async def test_staff_reply_is_first_response_and_thanks_resolves(testbot: TestBo
     assert q.state == "resolved"
 
 
+async def _answered(bot: TestBot, reply: str) -> MessageRef:
+    """ANNA reports a failing export, EVE answers in the thread; then ANNA's reply."""
+    p = bot.platform
+    ref = await p.post("ACME", "ANNA", "The export to CSV fails since this morning, can you check?")
+    await bot.settle()
+    bot.clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "EVE", "Fixed on our side, please retry.", thread=ref)
+    await bot.settle()
+    bot.clock.advance(timedelta(minutes=5))
+    await p.post("ACME", "ANNA", reply, thread=ref)
+    await bot.settle()
+    return ref
+
+
 async def test_thanks_that_defers_keeps_the_question_answered_without_a_clock(
     testbot: TestBot,
 ) -> None:
-    p = testbot.platform
-    ref = await p.post("ACME", "ANNA", "The export to CSV fails since this morning, can you check?")
-    await testbot.settle()
-    testbot.clock.advance(timedelta(minutes=5))
-    await p.post("ACME", "EVE", "Try the new 'Export all' button, it avoids the limit.", thread=ref)
-    await testbot.settle()
-    testbot.clock.advance(timedelta(minutes=5))
-    await p.post("ACME", "ANNA", "Thanks, I'll try that tomorrow morning", thread=ref)
-    await testbot.settle()
+    ref = await _answered(testbot, "Thanks, I'll try that tomorrow morning")
     [q] = await _questions(testbot)
     assert q.state == "answered"  # not resolved before they tried
     assert q.clock_state == "met"  # and no staff reply is owed
     testbot.clock.advance(timedelta(hours=20))
-    await p.post("ACME", "ANNA", "thanks, that did the trick!", thread=ref)
+    await testbot.platform.post("ACME", "ANNA", "thanks, that did the trick!", thread=ref)
     await testbot.settle()
     [q] = await _questions(testbot)
     assert q.state == "resolved"
@@ -81,19 +88,12 @@ async def test_thanks_that_defers_keeps_the_question_answered_without_a_clock(
 async def test_still_not_resolved_after_an_answer_keeps_the_question_open(
     testbot: TestBot,
 ) -> None:
-    p = testbot.platform
-    ref = await p.post("ACME", "ANNA", "The export to CSV fails since this morning, can you check?")
-    await testbot.settle()
-    testbot.clock.advance(timedelta(minutes=5))
-    await p.post("ACME", "EVE", "Fixed on our side, please retry.", thread=ref)
-    await testbot.settle()
-    testbot.clock.advance(timedelta(minutes=5))
-    await p.post("ACME", "ANNA", "the export is still not resolved", thread=ref)
-    await testbot.settle()
+    ref = await _answered(testbot, "the export is still not resolved")
     [q] = await _questions(testbot)
     assert q.state == "answered" and q.resolved_at is None
     assert q.last_customer_message_at == testbot.clock.now()  # a follow-up, not a thanks
-    assert not p.said_to("thread", ref.message_id)[-1].text.startswith("How did we do")
+    thread = testbot.platform.said_to("thread", ref.message_id)
+    assert not thread[-1].text.startswith("How did we do")
 
 
 async def test_cards_say_why_detection_flagged_the_message(testbot: TestBot) -> None:
