@@ -45,6 +45,14 @@ _ERROR_OUTPUT = re.compile(
     r"unknown flag|unknown command|already exists|could not|cannot|unable to|timed out|"
     r"segmentation fault|exit code|exited with|killed|exception)\b)"
 )
+# In a written-out message each line is a sentence: a bullet, a numbered step, "Expected: ...".
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•◦▪‣]|\d{1,2}[.)]|\[[ xX]\])\s+")
+# A closing line ("BR,", "Thanks!", "Mvh") and a name under it hide the question above them.
+_SIGNOFF = re.compile(
+    r"^(?:best|br|regards|best regards|kind regards|cheers|thanks|thank you|thx|ty|"
+    r"mvh|vh|hilsen|med vänlig hälsning|hälsningar|terveisin|ystävällisin terveisin)\W*$",
+    re.I,
+)
 _SPACES = re.compile(r"\s+")
 _TRAIL_PUNCT = re.compile(r"[\s.!,;:~*\-]+$")
 # A sentence ends at .!? followed by a space or, in chat ("ok..does it"), directly by a letter.
@@ -76,6 +84,27 @@ class Cleaned:
     error_pasted: bool = False  # the removed code reads like error output
 
 
+def _drop_signoff(lines: list[str]) -> list[str]:
+    # only where the line above ends by asking: then the sign-off is all that follows the ask
+    for k in range(len(lines) - 1, max(len(lines) - 4, 0), -1):
+        if _SIGNOFF.match(lines[k]):
+            rest = lines[k + 1 :]
+            if lines[k - 1].endswith("?") and all(len(x.split()) <= 6 for x in rest):
+                return lines[:k]
+            break
+    return lines
+
+
+def _lines_as_sentences(text: str) -> str:
+    lines = [_LIST_MARKER.sub("", ln).strip() for ln in text.split("\n")]
+    lines = _drop_signoff([ln for ln in lines if ln])
+    # a line that ends without punctuation ends its sentence; the last keeps its own ending
+    return " ".join(
+        ln + "." if i < len(lines) - 1 and ln[-1] not in ".!?:;,-" else ln
+        for i, ln in enumerate(lines)
+    )
+
+
 def clean(raw: str) -> Cleaned:
     text = raw.replace("\u2019", "'").replace("\uff1f", "?")
     had_code = "`" in text
@@ -96,6 +125,8 @@ def clean(raw: str) -> Cleaned:
     had_mention = t != no_url
     t = _EMOJI_CODE.sub(" ", t)
     t = _EMOTICON.sub(" ", t)
+    if "\n" in t:
+        t = _lines_as_sentences(t)
     t = _SPACES.sub(" ", t).strip()
     truncated = False
     if len(t) > LONG_CHARS:
