@@ -50,6 +50,11 @@ _GREETING_WORDS = frozenset(w for p in lk.GREETING for w in tokens(p)) | {
 _ASKING_STARTS = frozenset({"first_wh_start", "first_aux_subj_start", "first_clitic_start"})
 _BUT = frozenset({"but", "mutta", "mut", "men"})
 _WITHDRAW = frozenset({("nvm",), ("nevermind",), ("never", "mind")})
+# A bug report written out: "Expected: ... Actual: ..." in any of the five languages.
+_EXPECTED = re.compile(r"\b(?:expected|odotettu|förväntat|forventet)(?: \w+)?\s*:", re.I)
+_ACTUAL = re.compile(
+    r"\b(?:actual(?:ly)?|actual result|todellinen|toteutunut|faktiskt|faktisk)(?: \w+)?\s*:", re.I
+)
 _ECHO_LEAD = frozenset({"oh", "ah", "ai", "å", "nå", "jaså", "ahaa", "aa", "okay", "ok", "so"})
 
 
@@ -262,6 +267,8 @@ def read_cues(cleaned: Cleaned) -> Cues:
         if flag:
             names.add(name)
 
+    if _EXPECTED.search(text) and _ACTUAL.search(text):
+        names.add("report_form")
     sents, clauses, segments = _split(scan)
     picked = sents if len(sents) <= 4 else sents[:2] + sents[-2:]
     for idx, (sw, asked) in enumerate(picked):

@@ -59,6 +59,7 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
         "problem_strong" in names
         or ("problem_terse" in names and n_words >= 2)
         or "code_error" in names
+        or "report_form" in names
     )
     if (
         "endq" not in names
@@ -160,7 +161,13 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
             reasons.append("mentions a problem")
         return Verdict("question", model_score, tuple(reasons), False)
 
-    if reported and (n_words >= 3 or "problem_strong" not in names) and n_words <= 40:
+    # a bug report written out ("Expected: ... Actual: ...") may be long; other long
+    # messages that name a symptom are mostly status and notes
+    if (
+        reported
+        and (n_words >= 3 or "problem_strong" not in names)
+        and (n_words <= 40 or "report_form" in names)
+    ):
         return Verdict("problem", max(model_score, PROBLEM_SCORE), ("reports a problem",), False)
 
     if "request_strong" in names and 3 <= n_words <= 40:

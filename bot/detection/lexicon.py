@@ -263,7 +263,9 @@ ADDRESSEE_LABELS: frozenset[str] = frozenset(
     _p(
         "error|warning|note|update|fyi|info|edit|psa|idea|question|problem|bug|issue|q|virhe|",
         "huom|huomio|ongelma|fel|obs|fråga|fejl|bemærk|feil|merk|spørsmål|suggestion|proposal|",
-        "request|wish|ehdotus|kysymys|toive|pyyntö|förslag|önskemål|forslag|ønske|spørgsmål",
+        "request|wish|ehdotus|kysymys|toive|pyyntö|förslag|önskemål|forslag|ønske|spørgsmål|",
+        # the fields of a bug report written out: "Expected: ...", "Actual: ..."
+        "expected|actual|steps|odotettu|todellinen|förväntat|faktiskt|forventet|faktisk",
     )
 )
 
