@@ -80,6 +80,9 @@ RESOLVED: tuple[str, ...] = _p(
     "did the trick|that was it|fixes it|fixes the|fixed the|all green|green now|green again|",
     "passes now|passing now|pass again|passes again|passing again|worked|worked fine|",
     "worked perfectly|worked great|went away|",
+    # after a long answer: the fault is gone, or the answer was what was missing
+    "errors are gone|error is gone|issue is gone|problem is gone|can log in now|",
+    "can login now|exactly what we needed|exactly what i needed|tulee nyt oikein|",
     "goes away|gone away",
 )
 
