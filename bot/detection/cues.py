@@ -263,6 +263,7 @@ def read_cues(cleaned: Cleaned) -> Cues:
         (cleaned.truncated, "truncated"),
         (cleaned.question_mark_removed, "qmark_only_in_removed"),
         (cleaned.error_pasted, "code_error"),
+        (cleaned.multi_line, "multi_line"),
     ):
         if flag:
             names.add(name)

@@ -21,6 +21,10 @@ REQUEST_SCORE = 0.8
 # Upper bound for question-shaped messages that ask nothing.
 VETO_CAP = 0.15
 
+# A report laid out in lines ("noticed after the update:" and a bullet per symptom) may
+# run longer than a one-paragraph message before it is mostly status or notes.
+LIST_REPORT_WORDS = 60
+
 SHAPE_FLOOR = 0.55
 _STRONG_SHAPE = frozenset(
     {"first_wh_aux", "first_aux_subj_start", "first_clitic_start", "anyone_asks"}
@@ -166,7 +170,11 @@ def decide(cues: Cues, model_score: float, limit: float = 0.5) -> Verdict:
     if (
         reported
         and (n_words >= 3 or "problem_strong" not in names)
-        and (n_words <= 40 or "report_form" in names)
+        and (
+            n_words <= 40
+            or "report_form" in names
+            or ("multi_line" in names and n_words <= LIST_REPORT_WORDS)
+        )
     ):
         return Verdict("problem", max(model_score, PROBLEM_SCORE), ("reports a problem",), False)
 

@@ -82,6 +82,7 @@ class Cleaned:
     truncated: bool
     question_mark_removed: bool  # a "?" was only inside code, quotes or URLs
     error_pasted: bool = False  # the removed code reads like error output
+    multi_line: bool = False  # written out in lines: a list, a form, a letter
 
 
 def _drop_signoff(lines: list[str]) -> list[str]:
@@ -125,7 +126,8 @@ def clean(raw: str) -> Cleaned:
     had_mention = t != no_url
     t = _EMOJI_CODE.sub(" ", t)
     t = _EMOTICON.sub(" ", t)
-    if "\n" in t:
+    multi_line = "\n" in t.strip()
+    if multi_line:
         t = _lines_as_sentences(t)
     t = _SPACES.sub(" ", t).strip()
     truncated = False
@@ -143,6 +145,7 @@ def clean(raw: str) -> Cleaned:
         truncated=truncated,
         question_mark_removed=removed_q,
         error_pasted=error_pasted,
+        multi_line=multi_line,
     )
 
 
