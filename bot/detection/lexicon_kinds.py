@@ -66,7 +66,7 @@ RESOLVED: tuple[str, ...] = _p(
     "det hjälpte|löste problemet|det fungerar igen|det virker nu|virker nu|nu virker det|",
     "løst|det hjalp|det løste det|det løste problemet|funker nå|virker nå|det virker nå|",
     "nå virker det|det løste seg|fungerer nå|fungerer nu|works again|working again|",
-    "is back|back to normal|fine now|toimii taas nyt|fungerar igen|funkar igen|virker igen|",
+    "is back up|is back online|back up and running|back to normal|fine now|toimii taas nyt|fungerar igen|funkar igen|virker igen|",
     "fungerer igjen|funker igjen|runs again|running again|works fine now|works perfectly|",
     "works like a charm|like a charm|all good now|all fixed|loads fine|loads normally|",
     "coming through again|arriving again|you can close this|you can close it|",

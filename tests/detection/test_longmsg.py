@@ -59,9 +59,6 @@ STAYS_WRONG: dict[str, str] = {
     "Tack, nu fungerar exporten med datumkolumnen igen": (
         "'fungerar igen' is split by the object ('fungerar exporten ... igen')"
     ),
-    "ok, we'll try this on Monday when the admin is back": (
-        "'is back' is a resolution phrase ('the export is back'), here the admin"
-    ),
 }
 
 
