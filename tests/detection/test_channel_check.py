@@ -64,11 +64,6 @@ def _lines() -> list[tuple[str, str, str]]:
 LINES = _lines()
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 def test_the_set_is_complete() -> None:
     for lang in LANGS:
         labels = [label for lg, label, _ in LINES if lg == lang]

@@ -8,11 +8,6 @@ import pytest
 from bot.detection import Detector
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 @pytest.mark.parametrize(
     "text",
     [

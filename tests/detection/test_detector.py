@@ -12,11 +12,6 @@ from bot.detection import KINDS, PRESETS, Detection, Detector
 SET = Path(__file__).parents[1] / "data" / "detection" / "multilingual.jsonl"
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 NEEDS_REPLY = [
     # questions, with and without "?"
     ("en", "question", "does the API support cursor pagination?"),

@@ -57,11 +57,6 @@ STAYS_WRONG: dict[str, str] = {
 LINES = read_labelled(DATA)
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 def test_the_set_is_complete() -> None:
     labels = [label for label, _ in LINES]
     assert sum(label in "QN" for label in labels) == 150

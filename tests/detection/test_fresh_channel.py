@@ -82,11 +82,6 @@ NO_REPLY = (
 )
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 @pytest.mark.parametrize("text", NEEDS_REPLY)
 def test_needs_a_reply(det: Detector, text: str) -> None:
     d = det.detect(text)

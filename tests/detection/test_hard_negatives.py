@@ -39,11 +39,6 @@ STATEMENT = {
 }
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_wrapped_question_is_a_question_on_its_own(det: Detector, lang: str) -> None:
     assert det.detect(QUESTION[lang]).is_question

@@ -47,11 +47,6 @@ GREETINGS = (
 )
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 @pytest.mark.parametrize("text", IDEAS)
 def test_an_idea_is_an_idea(det: Detector, text: str) -> None:
     d = det.detect(text)

@@ -69,11 +69,6 @@ def _known_wrong(text: str) -> bool:
     return any(text.startswith(opening) for opening in STAYS_WRONG)
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 def test_the_set_is_complete() -> None:
     labels = [label for label, _ in LINES]
     assert sum(label in "QN" for label in labels) == 80

@@ -56,11 +56,6 @@ STAY_OPEN = (
 )
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 @pytest.mark.parametrize("text", RESOLVE)
 def test_a_resolution_resolves(det: Detector, text: str) -> None:
     d = det.detect(text)

@@ -126,11 +126,6 @@ NO_REPLY: dict[str, list[str]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector.load()
-
-
 @pytest.mark.parametrize("category", sorted(NEEDS_REPLY))
 @pytest.mark.parametrize("lang", LANGS)
 def test_terse_lines_need_a_reply(det: Detector, category: str, lang: str) -> None:
