@@ -144,10 +144,14 @@ class PresenceConfig:
 
     def sensitivity_for(self, qualified_channel: str) -> str:
         """The file's sensitivity for a channel: its customer's, else [detection]'s."""
+        return self.sensitivity_source(qualified_channel)[0]
+
+    def sensitivity_source(self, qualified_channel: str) -> tuple[str, str]:
+        """(sensitivity, where in the file it comes from) for a channel."""
         customer = self.customer_for_channel(qualified_channel)
         if customer is not None and customer.sensitivity is not None:
-            return customer.sensitivity
-        return self.detection.sensitivity
+            return customer.sensitivity, f"customer {customer.name} in the config file"
+        return self.detection.sensitivity, "the config file's default"
 
     def customer_for_channel(self, qualified_channel: str) -> CustomerConfig | None:
         for customer in self.customers:

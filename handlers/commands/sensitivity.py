@@ -22,11 +22,7 @@ def _describe(call: Call, where: Channel) -> tuple[str, str]:
     """(value, where it comes from) for a channel."""
     if where.sensitivity:
         return where.sensitivity, "set in chat"
-    config = call.ctx.services.config
-    customer = config.customer_for_channel(where.qualified)
-    if customer is not None and customer.sensitivity is not None:
-        return customer.sensitivity, f"customer {customer.name} in the config file"
-    return config.detection.sensitivity, "the config file's default"
+    return call.ctx.services.config.sensitivity_source(where.qualified)
 
 
 @handles("config sensitivity")
